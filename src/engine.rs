@@ -1,0 +1,236 @@
+//! Ties framing, parsing and checking together: every record of an input,
+//! with its located findings, is pushed into a [`Sink`]. The engine never prints.
+
+use std::io::{self, Read};
+
+use crate::check::check;
+use crate::finding::{Finding, Rule, Severity};
+use crate::frame::{Embedding, Frame, Framer};
+use crate::location::Location;
+use crate::postback::{parse, Postback};
+
+/// The default `--max-record-size`: 1 MiB.
+pub const DEFAULT_MAX_RECORD: usize = 1024 * 1024;
+
+/// How inputs are read.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// A record larger than this is reported as `oversized-record` and skipped.
+    pub max_record: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_record: DEFAULT_MAX_RECORD,
+        }
+    }
+}
+
+/// A finding placed in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub finding: Finding,
+    /// Where it points in the input (for an embedded postback: the encoded value's start).
+    pub location: Location,
+    /// Where it points inside the record text, from the record's start.
+    pub in_record: usize,
+}
+
+/// What a record turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// Well-formed and parsed; `postback` is set.
+    Postback,
+    /// Not well-formed (or cut off, or an undecodable embedding).
+    Malformed,
+    /// Larger than the record size limit: skipped unread.
+    Oversized,
+    /// A document with a DOCTYPE: refused whole.
+    Doctype,
+}
+
+/// One record found in an input, parsed and checked.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// The input's name: a path, or `<stdin>`.
+    pub source: &'a str,
+    /// Where the record starts (for an embedded one, where its encoded value starts).
+    pub at: Location,
+    /// How the record was carried, when it was decoded out of a JSON string or form body.
+    pub embedding: Option<Embedding>,
+    /// Where the record starts inside the decoded text, for an embedded one.
+    pub decoded_at: Option<Location>,
+    pub kind: RecordKind,
+    /// The record's text as read (decoded, for an embedded one); empty when oversized.
+    pub text: &'a [u8],
+    pub postback: Option<Postback<'a>>,
+    /// Findings in the order they point into the record.
+    pub findings: Vec<Located>,
+}
+
+impl Record<'_> {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.finding.severity == Severity::Error)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.findings.iter().any(|f| f.finding.severity == Severity::Warning)
+    }
+
+    /// The postback's code (CODE, or STATUSCODE for pass postbacks).
+    pub fn code(&self) -> Option<&str> {
+        self.postback.as_ref().and_then(Postback::code)
+    }
+}
+
+/// Receives each record as it is read. An error stops the run (a closed
+/// pipe, a full disk): it is about the output, not the input.
+pub trait Sink {
+    fn record(&mut self, record: &Record<'_>) -> io::Result<()>;
+}
+
+/// Why reading an input stopped early.
+#[derive(Debug)]
+pub enum Stop {
+    /// The input could not be read to its end; what came before was processed.
+    Input(io::Error),
+    /// The sink failed: stop everything.
+    Output(io::Error),
+}
+
+/// Reads every record of one input into `sink`. Returns the bytes read.
+pub fn read_input<R: Read, S: Sink + ?Sized>(
+    source: &str,
+    reader: R,
+    options: &Options,
+    sink: &mut S,
+) -> Result<u64, Stop> {
+    let mut framer = Framer::new(reader, options.max_record);
+    while let Some(frame) = framer.next_frame() {
+        match frame {
+            Frame::Embedded {
+                decoded, at, kind, ..
+            } => {
+                let mut inner = Framer::nested(&decoded[..], options.max_record);
+                while let Some(frame) = inner.next_frame() {
+                    let mut record = record_of(source, frame);
+                    embed(&mut record, at, kind);
+                    sink.record(&record).map_err(Stop::Output)?;
+                }
+            }
+            frame => {
+                let record = record_of(source, frame);
+                sink.record(&record).map_err(Stop::Output)?;
+            }
+        }
+    }
+    match framer.take_error() {
+        Some(err) => Err(Stop::Input(err)),
+        None => Ok(framer.bytes_read()),
+    }
+}
+
+/// Parses and checks a frame that is not itself an embedding.
+fn record_of<'a>(source: &'a str, frame: Frame<'a>) -> Record<'a> {
+    let (kind, text, at, postback, findings) = match frame {
+        Frame::Record { text, at } => match std::str::from_utf8(text) {
+            Err(err) => {
+                let bad = text[err.valid_up_to()];
+                let finding = Finding::new(
+                    Rule::MalformedXml,
+                    err.valid_up_to(),
+                    format!("byte 0x{bad:02X} is not UTF-8"),
+                )
+                .help("postbacks are UTF-8; re-encode the capture or check it is not binary");
+                (RecordKind::Malformed, text, at, None, vec![finding])
+            }
+            Ok(xml) => match parse(xml) {
+                Ok(postback) => {
+                    let mut findings = Vec::new();
+                    check(&postback, &mut findings);
+                    (RecordKind::Postback, text, at, Some(postback), findings)
+                }
+                Err(finding) => (RecordKind::Malformed, text, at, None, vec![finding]),
+            },
+        },
+        Frame::Unclosed { text, at } => {
+            let finding = Finding::new(Rule::MalformedXml, 0, "<POSTBACK> is never closed")
+                .help("the record breaks off before </POSTBACK>: the capture may be truncated");
+            (RecordKind::Malformed, text, at, None, vec![finding])
+        }
+        Frame::Oversized { at, limit } => {
+            let finding = Finding::new(
+                Rule::OversizedRecord,
+                0,
+                format!("record is larger than {} and was skipped", human_bytes(limit)),
+            )
+            .help("raise the limit with --max-record-size if such records are expected");
+            (RecordKind::Oversized, &[][..], at, None, vec![finding])
+        }
+        Frame::Doctype { text, at } => {
+            let finding = Finding::new(
+                Rule::Doctype,
+                0,
+                "document has a DOCTYPE: refused, its entities neither expanded nor fetched",
+            )
+            .help("postbacks never carry a DOCTYPE; remove it if the capture is trusted");
+            (RecordKind::Doctype, text.unwrap_or(&[]), at, None, vec![finding])
+        }
+        Frame::BadEncoding { raw, at, message, .. } => {
+            let finding = Finding::new(Rule::MalformedXml, 0, message);
+            (RecordKind::Malformed, raw, at, None, vec![finding])
+        }
+        Frame::Embedded { raw, at, .. } => {
+            // Embeddings are unwrapped by the caller; one inside decoded text is not decoded again.
+            let finding = Finding::new(Rule::MalformedXml, 0, "a postback encoded twice");
+            (RecordKind::Malformed, raw, at, None, vec![finding])
+        }
+    };
+    let findings = findings
+        .into_iter()
+        .map(|finding| Located {
+            location: at.within(text, finding.at),
+            in_record: finding.at,
+            finding,
+        })
+        .collect();
+    Record {
+        source,
+        at,
+        embedding: None,
+        decoded_at: None,
+        kind,
+        text,
+        postback,
+        findings,
+    }
+}
+
+/// Places a record found inside decoded text at the encoded value's start.
+fn embed(record: &mut Record<'_>, value_at: Location, kind: Embedding) {
+    let inner = record.at;
+    record.decoded_at = Some(inner);
+    record.at = value_at;
+    record.embedding = Some(kind);
+    for located in &mut record.findings {
+        let pos = located.location;
+        located.location = value_at;
+        located.finding.message.push_str(&format!(
+            " (line {}, column {} of the decoded {})",
+            pos.line,
+            pos.column,
+            kind.describe()
+        ));
+    }
+}
+
+fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n % 1024 == 0 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}

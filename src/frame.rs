@@ -1,0 +1,905 @@
+//! Finds each `<POSTBACK>` in a byte stream: whole documents, concatenated
+//! documents, wrappers, log lines, escaped JSON strings and form bodies.
+//!
+//! The framer reads in chunks into one reused buffer and hands out records as
+//! slices of it, so memory stays bounded by the record size limit however
+//! large the input is. Locations are counted as bytes pass, once.
+
+use std::io::{self, Read};
+
+use memchr::{memchr, memchr2, memmem, memrchr};
+
+use crate::location::Location;
+
+/// One thing the framer found.
+#[derive(Debug)]
+pub enum Frame<'b> {
+    /// A complete `<POSTBACK ...>...</POSTBACK>` (or `<POSTBACK/>`).
+    Record { text: &'b [u8], at: Location },
+    /// A `<POSTBACK` whose end never came: the next record started first, or
+    /// the input ended. `text` runs up to that point.
+    Unclosed { text: &'b [u8], at: Location },
+    /// A record past the size limit: reported, skipped, never held.
+    Oversized { at: Location, limit: usize },
+    /// A document with a DOCTYPE holding postbacks: refused whole. `text` is
+    /// the document when it fit under the size limit.
+    Doctype {
+        text: Option<&'b [u8]>,
+        at: Location,
+    },
+    /// A postback carried in a JSON string or a form-encoded value, decoded.
+    /// Its records are framed from `decoded`; findings point at `at`.
+    Embedded {
+        decoded: Vec<u8>,
+        at: Location,
+        kind: Embedding,
+        /// Raw encoded text, for `--rejects` when it cannot be decoded.
+        raw: &'b [u8],
+    },
+    /// An encoded value that holds a postback but does not decode.
+    BadEncoding {
+        raw: &'b [u8],
+        at: Location,
+        kind: Embedding,
+        message: String,
+    },
+}
+
+/// How an embedded postback was carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embedding {
+    JsonString,
+    FormValue,
+}
+
+impl Embedding {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Embedding::JsonString => "JSON string",
+            Embedding::FormValue => "form value",
+        }
+    }
+}
+
+const CHUNK: usize = 256 * 1024;
+/// How far back from a `<POSTBACK` the framer can look for the start of its
+/// line (to tell a JSON log line) or its encoded value.
+const LOOKBEHIND: usize = 64 * 1024;
+/// Bytes kept unsearched at the end of the buffer so that a needle split
+/// across two reads is still found: `\u003cPOSTBACK` is the longest.
+const OVERLAP: usize = 16;
+
+const NAME: &[u8] = b"POSTBACK";
+
+/// What the framer is skipping after reporting an oversized record or document.
+#[derive(Debug)]
+enum Skip {
+    Record(EndScan),
+    /// Until this end tag (a DOCTYPE document's root).
+    Until(Vec<u8>),
+    JsonString { escaped: bool },
+    FormValue,
+}
+
+pub struct Framer<R> {
+    src: R,
+    buf: Vec<u8>,
+    end: usize,
+    /// Input offset of `buf[0]`.
+    base: u64,
+    /// Where the next search starts.
+    cursor: usize,
+    /// `loc` is the location of `buf[tracked]`.
+    tracked: usize,
+    loc: Location,
+    eof: bool,
+    error: Option<io::Error>,
+    skip: Option<Skip>,
+    max_record: usize,
+    /// Inside decoded text: no further JSON or form decoding.
+    nested: bool,
+    postback: memmem::Finder<'static>,
+    doctype: memmem::Finder<'static>,
+}
+
+impl<R: Read> Framer<R> {
+    pub fn new(src: R, max_record: usize) -> Self {
+        Framer {
+            src,
+            buf: vec![0; CHUNK],
+            end: 0,
+            base: 0,
+            cursor: 0,
+            tracked: 0,
+            loc: Location::START,
+            eof: false,
+            error: None,
+            skip: None,
+            max_record: max_record.max(64),
+            nested: false,
+            postback: memmem::Finder::new(NAME),
+            doctype: memmem::Finder::new(b"<!DOCTYPE"),
+        }
+    }
+
+    /// A framer over decoded text, which is not decoded again.
+    pub fn nested(src: R, max_record: usize) -> Self {
+        let mut framer = Framer::new(src, max_record);
+        framer.nested = true;
+        framer
+    }
+
+    /// The read error that ended the input early, if any. What came before it
+    /// has been framed; the caller reports the input as failed.
+    pub fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    /// Bytes of input consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.base + self.end as u64
+    }
+
+    /// The next frame, or `None` at the end of the input.
+    pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        loop {
+            if let Some(skip) = self.skip.take() {
+                if !self.skip_on(skip) {
+                    return None;
+                }
+                continue;
+            }
+            match self.find_candidate() {
+                Found::Postback(tag) => return self.frame_at(tag),
+                Found::Doctype(at) => {
+                    if let Some(step) = self.try_doctype(at) {
+                        match step {
+                            DoctypeStep::NotOne => self.cursor = at + 9,
+                            DoctypeStep::Document { end } => {
+                                let loc = self.location_of(at);
+                                self.cursor = end;
+                                return Some(Frame::Doctype {
+                                    text: Some(&self.buf[at..end]),
+                                    at: loc,
+                                });
+                            }
+                            DoctypeStep::TooLarge { root_end } => {
+                                let loc = self.location_of(at);
+                                self.cursor = self.end;
+                                self.skip = Some(Skip::Until(root_end));
+                                return Some(Frame::Doctype { text: None, at: loc });
+                            }
+                        }
+                    }
+                }
+                Found::NeedMore => {
+                    self.fill_keeping(self.cursor);
+                }
+                Found::End => return None,
+            }
+        }
+    }
+
+    /// Searches from the cursor for the next `POSTBACK` start or `<!DOCTYPE`.
+    fn find_candidate(&mut self) -> Found {
+        loop {
+            let hay = &self.buf[self.cursor..self.end];
+            let hit = self.postback.find(hay).map(|i| self.cursor + i);
+            let limit = hit.unwrap_or(self.end);
+            // A DOCTYPE whose document holds postbacks comes before them; its
+            // internal subset may even name POSTBACK, so it is looked for first.
+            if let Some(d) = self.doctype.find(&self.buf[self.cursor..limit]) {
+                return Found::Doctype(self.cursor + d);
+            }
+            let Some(q) = hit else {
+                if self.eof {
+                    self.cursor = self.end;
+                    return Found::End;
+                }
+                self.cursor = self.end.saturating_sub(OVERLAP).max(self.cursor);
+                return Found::NeedMore;
+            };
+            if q + NAME.len() >= self.end && !self.eof {
+                self.cursor = q.saturating_sub(OVERLAP).max(self.cursor);
+                return Found::NeedMore;
+            }
+            let after = self.buf.get(q + NAME.len()).copied();
+            let delimited = matches!(after, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'));
+            if q >= 1 && self.buf[q - 1] == b'<' && delimited {
+                return Found::Postback(Tag::Plain(q - 1));
+            }
+            if !self.nested && q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
+                return Found::Postback(Tag::Form(q - 3));
+            }
+            if !self.nested && q >= 6 && self.buf[q - 6..q].eq_ignore_ascii_case(b"\\u003c") {
+                return Found::Postback(Tag::JsonEscaped(q - 6));
+            }
+            self.cursor = q + NAME.len();
+        }
+    }
+
+    fn frame_at(&mut self, tag: Tag) -> Option<Frame<'_>> {
+        match tag {
+            Tag::Plain(ts) => {
+                if !self.nested {
+                    if let Some(quote) = self.json_string_start(ts) {
+                        return self.frame_json(quote);
+                    }
+                }
+                self.frame_record(ts)
+            }
+            Tag::JsonEscaped(ts) => match self.json_string_start(ts) {
+                Some(quote) => self.frame_json(quote),
+                None => {
+                    self.cursor = ts + 6 + NAME.len();
+                    self.next_frame()
+                }
+            },
+            Tag::Form(ts) => self.frame_form(ts),
+        }
+    }
+
+    /// Frames a plain record starting at `ts` (its `<`).
+    fn frame_record(&mut self, ts: usize) -> Option<Frame<'_>> {
+        let mut ts = ts;
+        self.cursor = ts;
+        // The scan resumes where it stopped after each read, so no byte is scanned twice.
+        let mut scan = EndScan::new(ts + 1 + NAME.len());
+        loop {
+            let (end, closed) = match scan.run(&self.buf[..self.end], self.eof) {
+                ScanResult::End(e) => (e, true),
+                ScanResult::Break(b) => (b, false),
+                ScanResult::NeedMore if self.eof => (self.end, false),
+                ScanResult::NeedMore => {
+                    if self.end - ts > self.max_record {
+                        let at = self.location_of(ts);
+                        self.cursor = scan.pos.min(self.end);
+                        self.skip = Some(Skip::Record(scan));
+                        return Some(Frame::Oversized {
+                            at,
+                            limit: self.max_record,
+                        });
+                    }
+                    let shift = self.fill_keeping(ts);
+                    ts -= shift;
+                    scan.shift(shift);
+                    continue;
+                }
+            };
+            let at = self.location_of(ts);
+            self.cursor = end;
+            let text = &self.buf[ts..end];
+            return Some(if closed {
+                Frame::Record { text, at }
+            } else {
+                Frame::Unclosed { text, at }
+            });
+        }
+    }
+
+    /// If the `<POSTBACK` at `ts` sits inside a string on a JSON log line,
+    /// the index of that string's opening quote.
+    fn json_string_start(&self, ts: usize) -> Option<usize> {
+        let floor = ts.saturating_sub(LOOKBEHIND);
+        let line_start = match memrchr(b'\n', &self.buf[floor..ts]) {
+            Some(i) => floor + i + 1,
+            None if floor == 0 && self.base == 0 => 0,
+            None => return None,
+        };
+        let line = &self.buf[line_start..ts];
+        let first = line.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
+        if line[first] != b'{' && line[first] != b'[' {
+            return None;
+        }
+        // Inside a JSON string no quote stands unescaped, so the nearest
+        // unescaped quote before the tag opens the string.
+        let mut i = ts;
+        while let Some(q) = memrchr(b'"', &self.buf[line_start..i]) {
+            let q = line_start + q;
+            let backslashes = self.buf[line_start..q]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if backslashes % 2 == 0 {
+                return Some(q);
+            }
+            i = q;
+        }
+        None
+    }
+
+    fn frame_json(&mut self, quote: usize) -> Option<Frame<'_>> {
+        let mut quote = quote;
+        self.cursor = quote;
+        let mut pos = quote + 1;
+        loop {
+            match memchr2(b'"', b'\\', &self.buf[pos..self.end]) {
+                Some(i) if self.buf[pos + i] == b'"' => {
+                    let close = pos + i;
+                    let at = self.location_of(quote);
+                    self.cursor = close + 1;
+                    let raw = &self.buf[quote..=close];
+                    return Some(match serde_json::from_slice::<String>(raw) {
+                        Ok(s) => Frame::Embedded {
+                            decoded: s.into_bytes(),
+                            at,
+                            kind: Embedding::JsonString,
+                            raw,
+                        },
+                        Err(err) => Frame::BadEncoding {
+                            raw,
+                            at,
+                            kind: Embedding::JsonString,
+                            message: format!("the JSON string holding a postback does not decode: {err}"),
+                        },
+                    });
+                }
+                // A backslash escapes the next byte, which may not be read yet.
+                Some(i) if pos + i + 1 < self.end => {
+                    pos += i + 2;
+                    continue;
+                }
+                Some(i) => pos += i,
+                None => pos = self.end,
+            }
+            if self.eof {
+                let at = self.location_of(quote);
+                self.cursor = self.end;
+                return Some(Frame::BadEncoding {
+                    raw: &self.buf[quote..self.end],
+                    at,
+                    kind: Embedding::JsonString,
+                    message: "the JSON string holding a postback never ends".into(),
+                });
+            }
+            if self.end - quote > self.max_record {
+                let at = self.location_of(quote);
+                self.cursor = pos;
+                self.skip = Some(Skip::JsonString { escaped: false });
+                return Some(Frame::Oversized {
+                    at,
+                    limit: self.max_record,
+                });
+            }
+            let shift = self.fill_keeping(quote);
+            quote -= shift;
+            pos -= shift;
+        }
+    }
+
+    fn frame_form(&mut self, pct: usize) -> Option<Frame<'_>> {
+        let floor = pct.saturating_sub(LOOKBEHIND);
+        let mut start = match self.buf[floor..pct].iter().rposition(|&b| is_form_separator(b) || b == b'=') {
+            Some(i) => floor + i + 1,
+            None => floor,
+        };
+        self.cursor = start;
+        let mut pos = pct;
+        loop {
+            match self.buf[pos..self.end].iter().position(|&b| is_form_separator(b)) {
+                Some(i) => return Some(self.form_frame(start, pos + i)),
+                None if self.eof => {
+                    let end = self.end;
+                    return Some(self.form_frame(start, end));
+                }
+                None => pos = self.end,
+            }
+            if self.end - start > self.max_record {
+                let at = self.location_of(start);
+                self.cursor = self.end;
+                self.skip = Some(Skip::FormValue);
+                return Some(Frame::Oversized {
+                    at,
+                    limit: self.max_record,
+                });
+            }
+            let shift = self.fill_keeping(start);
+            start -= shift;
+            pos -= shift;
+        }
+    }
+
+    fn form_frame(&mut self, start: usize, end: usize) -> Frame<'_> {
+        let loc = self.location_of(start);
+        self.cursor = end;
+        let raw = &self.buf[start..end];
+        Frame::Embedded {
+            decoded: percent_decode(raw),
+            at: loc,
+            kind: Embedding::FormValue,
+            raw,
+        }
+    }
+
+    /// Is the `<!DOCTYPE` at `at` the start of a document that holds postbacks?
+    fn try_doctype(&mut self, at: usize) -> Option<DoctypeStep> {
+        let mut at = at;
+        loop {
+            match doctype_document(&self.buf[..self.end], at, self.eof, self.max_record) {
+                DoctypeScan::Step(step) => return Some(step),
+                DoctypeScan::NeedMore => {
+                    if self.end - at > self.max_record {
+                        // Too large to hold: find the root's name to skip to its end.
+                        return Some(match root_name(&self.buf[..self.end], at) {
+                            Some(name) => {
+                                let mut end_tag = b"</".to_vec();
+                                end_tag.extend_from_slice(name);
+                                DoctypeStep::TooLarge { root_end: end_tag }
+                            }
+                            None => DoctypeStep::NotOne,
+                        });
+                    }
+                    if self.eof {
+                        return Some(DoctypeStep::NotOne);
+                    }
+                    let shift = self.fill_keeping(at);
+                    at -= shift;
+                }
+            }
+        }
+    }
+
+    /// Skips on after an oversized record; false at the end of the input.
+    fn skip_on(&mut self, skip: Skip) -> bool {
+        let mut skip = skip;
+        loop {
+            let done = match &mut skip {
+                Skip::Record(scan) => match scan.run(&self.buf[..self.end], self.eof) {
+                    ScanResult::End(e) => Some(e),
+                    ScanResult::Break(b) => Some(b),
+                    ScanResult::NeedMore => {
+                        scan.pos = scan.pos.min(self.end);
+                        None
+                    }
+                },
+                Skip::Until(tag) => {
+                    let hay = &self.buf[self.cursor..self.end];
+                    match memmem::find(hay, tag) {
+                        Some(i) => {
+                            let from = self.cursor + i + tag.len();
+                            Some(memchr(b'>', &self.buf[from..self.end]).map_or(self.end, |j| from + j + 1))
+                        }
+                        None => {
+                            self.cursor = self.end.saturating_sub(tag.len()).max(self.cursor);
+                            None
+                        }
+                    }
+                }
+                Skip::JsonString { escaped } => {
+                    let mut found = None;
+                    for i in self.cursor..self.end {
+                        let b = self.buf[i];
+                        if *escaped {
+                            *escaped = false;
+                        } else if b == b'\\' {
+                            *escaped = true;
+                        } else if b == b'"' {
+                            found = Some(i + 1);
+                            break;
+                        }
+                    }
+                    if found.is_none() {
+                        self.cursor = self.end;
+                    }
+                    found
+                }
+                Skip::FormValue => {
+                    let found = self.buf[self.cursor..self.end]
+                        .iter()
+                        .position(|&b| is_form_separator(b))
+                        .map(|i| self.cursor + i);
+                    if found.is_none() {
+                        self.cursor = self.end;
+                    }
+                    found
+                }
+            };
+            if let Some(end) = done {
+                self.cursor = end;
+                return true;
+            }
+            if self.eof {
+                self.cursor = self.end;
+                return false;
+            }
+            if let Skip::Record(scan) = &skip {
+                self.cursor = scan.pos;
+            }
+            let shift = self.fill_keeping(self.cursor);
+            if let Skip::Record(scan) = &mut skip {
+                scan.shift(shift);
+            }
+        }
+    }
+
+    /// The location of `buf[i]`, counting the bytes since the last location.
+    fn location_of(&mut self, i: usize) -> Location {
+        if i >= self.tracked {
+            self.loc.advance(&self.buf[self.tracked..i]);
+            self.tracked = i;
+            self.loc
+        } else {
+            // Only reached when looking back (e.g. a JSON string's quote before
+            // a record start already counted): recount from the line start.
+            self.loc_before(i)
+        }
+    }
+
+    fn loc_before(&self, i: usize) -> Location {
+        let back = &self.buf[i..self.tracked];
+        let newlines = memchr::memchr_iter(b'\n', back).count() as u64;
+        let mut loc = self.loc;
+        loc.offset -= back.len() as u64;
+        if newlines == 0 {
+            loc.column -= back.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        } else {
+            loc.line -= newlines;
+            let line_start = memrchr(b'\n', &self.buf[..i]).map_or(0, |p| p + 1);
+            loc.column = 1 + self.buf[line_start..i].iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        }
+        loc
+    }
+
+    /// Reads more input, keeping `buf[keep - LOOKBEHIND..]`; returns how far
+    /// indexes moved left.
+    fn fill_keeping(&mut self, keep: usize) -> usize {
+        let drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
+        let shift = if drop > 0 {
+            if self.tracked < drop {
+                self.loc.advance(&self.buf[self.tracked..drop]);
+                self.tracked = drop;
+            }
+            self.buf.copy_within(drop..self.end, 0);
+            self.end -= drop;
+            self.cursor -= drop;
+            self.tracked -= drop;
+            self.base += drop as u64;
+            drop
+        } else {
+            0
+        };
+        if self.end + CHUNK > self.buf.len() {
+            let want = (self.end + CHUNK).max(self.buf.len() * 2);
+            self.buf.resize(want, 0);
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.end += n;
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.error = Some(e);
+                    self.eof = true;
+                    break;
+                }
+            }
+        }
+        shift
+    }
+}
+
+enum Found {
+    Postback(Tag),
+    Doctype(usize),
+    NeedMore,
+    End,
+}
+
+enum Tag {
+    Plain(usize),
+    Form(usize),
+    JsonEscaped(usize),
+}
+
+/// Bytes that end a form-encoded value (or, looking back, start it).
+fn is_form_separator(b: u8) -> bool {
+    matches!(b, b'&' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'?' | b';')
+}
+
+/// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a
+/// byte; a `%` not followed by two hex digits stays as it is.
+pub fn percent_decode(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < raw.len() => {
+                match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Looks for a record's end, resumably: it can stop for more input anywhere
+/// and carry on where it stopped, so no byte is scanned twice.
+#[derive(Debug, Clone)]
+struct EndScan {
+    pos: usize,
+    state: ScanState,
+    /// Whether the start tag's `>` has been seen.
+    in_content: bool,
+    quote: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScanState {
+    Markup,
+    Cdata,
+    Comment,
+}
+
+enum ScanResult {
+    /// The record ends just before this index.
+    End(usize),
+    /// Another record starts here before this one ended.
+    Break(usize),
+    NeedMore,
+}
+
+impl EndScan {
+    fn new(pos: usize) -> Self {
+        EndScan {
+            pos,
+            state: ScanState::Markup,
+            in_content: false,
+            quote: None,
+        }
+    }
+
+    fn shift(&mut self, by: usize) {
+        self.pos -= by;
+    }
+
+    fn run(&mut self, buf: &[u8], eof: bool) -> ScanResult {
+        if !self.in_content {
+            // The start tag: find its `>` outside quoted attribute values.
+            while self.pos < buf.len() {
+                let b = buf[self.pos];
+                match self.quote {
+                    Some(q) if b == q => self.quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => self.quote = Some(b),
+                    None if b == b'<' => return ScanResult::Break(self.pos),
+                    None if b == b'>' => {
+                        self.in_content = true;
+                        self.pos += 1;
+                        if buf[self.pos - 2] == b'/' {
+                            return ScanResult::End(self.pos);
+                        }
+                        break;
+                    }
+                    None => {}
+                }
+                self.pos += 1;
+            }
+            if !self.in_content {
+                return ScanResult::NeedMore;
+            }
+        }
+        loop {
+            match self.state {
+                ScanState::Cdata => match memmem::find(&buf[self.pos..], b"]]>") {
+                    Some(i) => {
+                        self.pos += i + 3;
+                        self.state = ScanState::Markup;
+                    }
+                    None => {
+                        self.pos = buf.len().saturating_sub(2).max(self.pos);
+                        return ScanResult::NeedMore;
+                    }
+                },
+                ScanState::Comment => match memmem::find(&buf[self.pos..], b"-->") {
+                    Some(i) => {
+                        self.pos += i + 3;
+                        self.state = ScanState::Markup;
+                    }
+                    None => {
+                        self.pos = buf.len().saturating_sub(2).max(self.pos);
+                        return ScanResult::NeedMore;
+                    }
+                },
+                ScanState::Markup => {
+                    let Some(i) = memchr(b'<', &buf[self.pos..]) else {
+                        self.pos = buf.len();
+                        return ScanResult::NeedMore;
+                    };
+                    let lt = self.pos + i;
+                    let rest = &buf[lt..];
+                    // Longest look-ahead needed: `</POSTBACK` plus one delimiter.
+                    if rest.len() < 12 && !eof {
+                        let could_matter = b"<![CDATA[".starts_with(&rest[..rest.len().min(9)])
+                            || b"<!--".starts_with(&rest[..rest.len().min(4)])
+                            || b"</POSTBACK".starts_with(&rest[..rest.len().min(10)])
+                            || b"<POSTBACK".starts_with(&rest[..rest.len().min(9)]);
+                        if could_matter {
+                            self.pos = lt;
+                            return ScanResult::NeedMore;
+                        }
+                    }
+                    if rest.starts_with(b"<![CDATA[") {
+                        self.state = ScanState::Cdata;
+                        self.pos = lt + 9;
+                    } else if rest.starts_with(b"<!--") {
+                        self.state = ScanState::Comment;
+                        self.pos = lt + 4;
+                    } else if rest.starts_with(b"</POSTBACK") && is_end_delimiter(rest.get(10)) {
+                        let after = lt + 10;
+                        match buf[after..].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                            Some(j) if buf[after + j] == b'>' => return ScanResult::End(after + j + 1),
+                            Some(_) => self.pos = after,
+                            None if eof => return ScanResult::End(buf.len()),
+                            None => {
+                                self.pos = lt;
+                                return ScanResult::NeedMore;
+                            }
+                        }
+                    } else if rest.starts_with(b"<POSTBACK") && is_start_delimiter(rest.get(9)) {
+                        return ScanResult::Break(lt);
+                    } else {
+                        self.pos = lt + 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_start_delimiter(b: Option<&u8>) -> bool {
+    matches!(b, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+}
+
+fn is_end_delimiter(b: Option<&u8>) -> bool {
+    matches!(b, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>'))
+}
+
+enum DoctypeStep {
+    /// The DOCTYPE is log noise: go on after it.
+    NotOne,
+    /// A document holding postbacks runs from the DOCTYPE to `end`.
+    Document { end: usize },
+    /// Such a document, too large to hold: skip to this end tag.
+    TooLarge { root_end: Vec<u8> },
+}
+
+enum DoctypeScan {
+    Step(DoctypeStep),
+    NeedMore,
+}
+
+/// Reads a DOCTYPE declaration (with its internal subset) at `at`, then what
+/// follows it; decides whether it heads a document with postbacks.
+fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeScan {
+    let Some(decl_end) = doctype_decl_end(buf, at) else {
+        return if eof { DoctypeScan::Step(DoctypeStep::NotOne) } else { DoctypeScan::NeedMore };
+    };
+    let Some(root) = prolog_root(buf, decl_end) else {
+        return if eof { DoctypeScan::Step(DoctypeStep::NotOne) } else { DoctypeScan::NeedMore };
+    };
+    let Some((name_start, name_end)) = root else {
+        return DoctypeScan::Step(DoctypeStep::NotOne);
+    };
+    let name = &buf[name_start..name_end];
+    let mut end_tag = b"</".to_vec();
+    end_tag.extend_from_slice(name);
+    // A self-closing root holds nothing.
+    let tag_close = match memchr(b'>', &buf[name_end..]) {
+        Some(i) => name_end + i,
+        None => return if eof { DoctypeScan::Step(DoctypeStep::NotOne) } else { DoctypeScan::NeedMore },
+    };
+    if buf[tag_close - 1] == b'/' {
+        return DoctypeScan::Step(DoctypeStep::NotOne);
+    }
+    let body_from = tag_close + 1;
+    let end = match memmem::find(&buf[body_from..], &end_tag) {
+        Some(i) => {
+            let after = body_from + i + end_tag.len();
+            match memchr(b'>', &buf[after..]) {
+                Some(j) => after + j + 1,
+                None if eof => buf.len(),
+                None => return DoctypeScan::NeedMore,
+            }
+        }
+        None if eof => buf.len(),
+        None => return DoctypeScan::NeedMore,
+    };
+    let holds = name == NAME || memmem::find(&buf[body_from..end], b"<POSTBACK").is_some();
+    DoctypeScan::Step(if holds {
+        DoctypeStep::Document { end }
+    } else {
+        DoctypeStep::NotOne
+    })
+}
+
+/// The index just after the DOCTYPE declaration's closing `>`.
+fn doctype_decl_end(buf: &[u8], at: usize) -> Option<usize> {
+    let mut quote = None;
+    let mut depth = 0usize;
+    for (i, &b) in buf.iter().enumerate().skip(at + 9) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b'>' if depth == 0 => return Some(i + 1),
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// After the DOCTYPE: skips white space, comments and processing
+/// instructions. `Some(Some(name))` when an element starts next,
+/// `Some(None)` when something else does, `None` when more input is needed.
+#[allow(clippy::type_complexity)]
+fn prolog_root(buf: &[u8], from: usize) -> Option<Option<(usize, usize)>> {
+    let mut i = from;
+    loop {
+        while i < buf.len() && matches!(buf[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        let rest = &buf[i..];
+        if rest.len() < 4 {
+            return None;
+        }
+        if rest.starts_with(b"<!--") {
+            i += 4 + memmem::find(&rest[4..], b"-->")? + 3;
+        } else if rest.starts_with(b"<?") {
+            i += 2 + memmem::find(&rest[2..], b"?>")? + 2;
+        } else if rest[0] == b'<' && (rest[1].is_ascii_alphabetic() || rest[1] == b'_') {
+            let len = rest[1..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))?;
+            return Some(Some((i + 1, i + 1 + len)));
+        } else {
+            return Some(None);
+        }
+    }
+}
+
+/// The root element's name after a DOCTYPE, if it can be seen.
+fn root_name(buf: &[u8], at: usize) -> Option<&[u8]> {
+    let decl_end = doctype_decl_end(buf, at)?;
+    let (s, e) = prolog_root(buf, decl_end)??;
+    Some(&buf[s..e])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_handles_plus_and_stray_percent() {
+        assert_eq!(percent_decode(b"%3CA%3E+b%2"), b"<A> b%2");
+        assert_eq!(percent_decode(b"100%"), b"100%");
+    }
+}

@@ -1,0 +1,293 @@
+//! The record: one `<POSTBACK>` element parsed into ordered fields that borrow
+//! from the record's text wherever no decoding was needed.
+
+use std::borrow::Cow;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use crate::finding::{Finding, Rule};
+
+/// An element of a postback: a field, or (inside a field) a child such as N401's `FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element<'a> {
+    /// The element name as written (case-sensitive).
+    pub name: &'a str,
+    /// Byte offset of the start tag's `<` in the record text.
+    pub at: usize,
+    /// Whether the start tag carries attributes.
+    pub has_attributes: bool,
+    /// The text content: entities and CDATA decoded, line ends normalised to LF,
+    /// not trimmed. For an element with children, the text beside them.
+    pub text: Cow<'a, str>,
+    /// Child elements in document order (empty for a simple field).
+    pub children: Vec<Element<'a>>,
+}
+
+impl Element<'_> {
+    /// The value as checked: the text without surrounding XML white space.
+    pub fn trimmed(&self) -> &str {
+        trim_xml(&self.text)
+    }
+}
+
+/// One parsed postback.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Postback<'a> {
+    /// Whether the `<POSTBACK>` start tag carries attributes.
+    pub has_attributes: bool,
+    /// Text directly inside `<POSTBACK>` beside the fields (white space dropped).
+    pub text: Cow<'a, str>,
+    /// The fields in document order; a repeated field appears once per occurrence.
+    pub fields: Vec<Element<'a>>,
+}
+
+impl<'a> Postback<'a> {
+    /// The first field with this name.
+    pub fn field(&self, name: &str) -> Option<&Element<'a>> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The trimmed value of the first field with this name.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.field(name).map(Element::trimmed)
+    }
+
+    /// The notification code: `CODE`, or `STATUSCODE` for pass postbacks, which carry no `CODE`.
+    pub fn code(&self) -> Option<&str> {
+        self.value("CODE")
+            .or_else(|| self.value("STATUSCODE"))
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The trimmed `ORIGIN`, when present and not empty.
+    pub fn origin(&self) -> Option<&str> {
+        self.value("ORIGIN").filter(|o| !o.is_empty())
+    }
+}
+
+/// XML white space: space, tab, CR, LF.
+pub fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+pub fn trim_xml(s: &str) -> &str {
+    s.trim_matches(is_xml_space)
+}
+
+/// Parses one record: `text` starts with `<POSTBACK` and ends where the framer
+/// found its end. Well-formedness problems come back as one `malformed-xml`
+/// finding at the place the XML first goes wrong.
+pub fn parse(text: &str) -> Result<Postback<'_>, Finding> {
+    if let Some(at) = forbidden_control(text.as_bytes()) {
+        let byte = text.as_bytes()[at];
+        return Err(malformed(
+            at,
+            format!("control character U+{byte:04X} is not allowed in XML"),
+        )
+        .help("XML 1.0 allows no C0 control characters other than tab, LF and CR, not even as &#...; references"));
+    }
+    Parser::new(text).run()
+}
+
+/// The first byte XML 1.0 forbids outright: C0 controls other than tab, LF, CR.
+pub fn forbidden_control(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+fn malformed(at: usize, message: impl Into<String>) -> Finding {
+    Finding::new(Rule::MalformedXml, at, message)
+}
+
+/// Is `c` a character XML 1.0 allows (the `Char` production)?
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let start_ok = first.is_ascii_alphabetic() || first == '_' || first == ':' || !first.is_ascii();
+    start_ok
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':') || !c.is_ascii())
+}
+
+/// Appends a decoded piece of text, borrowing while there is only one piece.
+fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    reader: Reader<&'a [u8]>,
+    /// Elements opened and not yet closed; the root `POSTBACK` is `stack[0]`.
+    stack: Vec<Element<'a>>,
+    postback: Postback<'a>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.trim_text(false);
+        config.expand_empty_elements = false;
+        Parser {
+            text,
+            reader,
+            stack: Vec::with_capacity(4),
+            postback: Postback::default(),
+        }
+    }
+
+    fn run(mut self) -> Result<Postback<'a>, Finding> {
+        loop {
+            let at = self.reader.buffer_position() as usize;
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(err) => return Err(self.error(err)),
+            };
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    let empty = matches!(event, Event::Empty(_));
+                    let name = self.name(at, start.name().as_ref().len())?;
+                    let mut has_attributes = false;
+                    for attr in start.attributes() {
+                        if let Err(err) = attr {
+                            return Err(malformed(at, format!("bad attribute in <{name}>: {err}")));
+                        }
+                        has_attributes = true;
+                    }
+                    let element = Element {
+                        name,
+                        at,
+                        has_attributes,
+                        text: Cow::Borrowed(""),
+                        children: Vec::new(),
+                    };
+                    if self.stack.is_empty() {
+                        self.postback.has_attributes = has_attributes;
+                    }
+                    self.stack.push(element);
+                    if empty {
+                        self.close();
+                    }
+                }
+                Event::End(_) => self.close(),
+                Event::Text(t) => self.text_piece(t.xml10_content()),
+                Event::CData(c) => self.text_piece(c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let decoded = match r.resolve_char_ref() {
+                        Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                        Ok(Some(c)) => {
+                            return Err(malformed(at, format!("character reference &{}; names U+{:04X}, which XML does not allow", &*r, c as u32)))
+                        }
+                        Err(_) => return Err(malformed(at, format!("bad character reference &{};", &*r))),
+                        Ok(None) => match &*r {
+                            "amp" => "&".into(),
+                            "lt" => "<".into(),
+                            "gt" => ">".into(),
+                            "apos" => "'".into(),
+                            "quot" => "\"".into(),
+                            other => {
+                                return Err(malformed(at, format!("undefined entity &{other};"))
+                                    .help("only &amp; &lt; &gt; &apos; &quot; and character references are allowed; write a literal & as &amp;"))
+                            }
+                        },
+                    };
+                    self.text_piece(Cow::Owned(decoded));
+                }
+                Event::DocType(_) => {
+                    return Err(malformed(at, "a DOCTYPE inside a postback"));
+                }
+                Event::Decl(_) => {
+                    return Err(malformed(at, "an XML declaration inside a postback"));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => break,
+            }
+            if self.stack.is_empty() && at > 0 {
+                break;
+            }
+        }
+        if let Some(open) = self.stack.last() {
+            let name = open.name;
+            return Err(malformed(open.at, format!("<{name}> is never closed"))
+                .help(format!("write <{name}></{name}> or <{name}/>")));
+        }
+        Ok(self.postback)
+    }
+
+    /// The element name as a slice of the record text, so it lives as long as the record.
+    fn name(&self, at: usize, len: usize) -> Result<&'a str, Finding> {
+        let name = self.text.get(at + 1..at + 1 + len).unwrap_or("");
+        if is_name(name) {
+            Ok(name)
+        } else {
+            Err(malformed(at, "stray < in text").help("write a literal < as &lt;"))
+        }
+    }
+
+    fn text_piece(&mut self, piece: Cow<'a, str>) {
+        match self.stack.len() {
+            0 => {}
+            1 => {
+                if !piece.chars().all(is_xml_space) {
+                    push_text(&mut self.postback.text, piece);
+                }
+            }
+            _ => {
+                if let Some(top) = self.stack.last_mut() {
+                    push_text(&mut top.text, piece);
+                }
+            }
+        }
+    }
+
+    /// Closes the innermost open element and files it under its parent.
+    fn close(&mut self) {
+        let Some(mut done) = self.stack.pop() else {
+            return;
+        };
+        if !done.children.is_empty() && done.text.chars().all(is_xml_space) {
+            done.text = Cow::Borrowed("");
+        }
+        match self.stack.len() {
+            0 => {}
+            1 => self.postback.fields.push(done),
+            _ => {
+                if let Some(parent) = self.stack.last_mut() {
+                    parent.children.push(done);
+                }
+            }
+        }
+    }
+
+    fn error(&self, err: quick_xml::Error) -> Finding {
+        use quick_xml::errors::IllFormedError;
+        let at = self.reader.error_position() as usize;
+        match err {
+            quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                let open_at = self.stack.last().map_or(at, |e| e.at);
+                malformed(
+                    open_at,
+                    format!("<{expected}> is never closed: </{found}> comes first"),
+                )
+                .help(format!("write <{expected}></{expected}> or <{expected}/>"))
+            }
+            quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                malformed(at, format!("</{name}> closes nothing"))
+            }
+            other => malformed(at, other.to_string()),
+        }
+    }
+}

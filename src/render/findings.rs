@@ -1,0 +1,88 @@
+//! Findings as lines: `PATH:LINE:COLUMN: SEVERITY[RULE]: MESSAGE` for people
+//! and editors, or one JSON object per line for scripts.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::engine::{Located, Record};
+use crate::finding::Severity;
+use crate::render::snippet::write_snippet;
+use crate::render::terminal::{escape, Paint};
+
+/// How human findings are written.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    pub paint: Paint,
+    /// Show the source line, a caret and the help under each finding.
+    pub snippets: bool,
+}
+
+/// Writes one finding as a human line (and, if asked, its snippet and help).
+/// Payload text is escaped: this output is meant for a terminal.
+pub fn write_human<W: Write>(
+    out: &mut W,
+    record: &Record<'_>,
+    located: &Located,
+    style: HumanStyle,
+) -> io::Result<()> {
+    let paint = style.paint;
+    let f = &located.finding;
+    let loc = located.location;
+    let place = format!("{}:{}:{}:", escape(record.source), loc.line, loc.column);
+    let severity = match f.severity {
+        Severity::Error => paint.error(f.severity.as_str()),
+        Severity::Warning => paint.warning(f.severity.as_str()),
+    };
+    writeln!(
+        out,
+        "{} {severity}{}: {}",
+        paint.bold(&place),
+        paint.dim(&format!("[{}]", f.rule)),
+        escape(&f.message)
+    )?;
+    if style.snippets {
+        if !record.text.is_empty() {
+            let gutter = match record.decoded_at {
+                None => Some(loc.line),
+                Some(_) => None,
+            };
+            write_snippet(out, record.text, located.in_record, gutter, paint)?;
+        }
+        if let Some(help) = &f.help {
+            writeln!(out, "  {} {}", paint.accent("= help:"), escape(help))?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    source: &'a str,
+    line: u64,
+    column: u64,
+    offset: u64,
+    severity: &'a str,
+    rule: &'a str,
+    code: Option<&'a str>,
+    field: Option<&'a str>,
+    message: &'a str,
+}
+
+/// Writes one finding as a JSON object on one line, exact (no escaping beyond JSON's own).
+pub fn write_json<W: Write>(out: &mut W, record: &Record<'_>, located: &Located) -> io::Result<()> {
+    let f = &located.finding;
+    let line = JsonFinding {
+        source: record.source,
+        line: located.location.line,
+        column: located.location.column,
+        offset: located.location.offset,
+        severity: f.severity.as_str(),
+        rule: f.rule.id(),
+        code: record.code(),
+        field: f.field.as_deref(),
+        message: &f.message,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    out.write_all(b"\n")
+}
