@@ -1,6 +1,10 @@
 //! One module per command; this one holds what they share: reading every
 //! input into a sink, reporting unreadable inputs, and the exit outcome.
 
+mod carriers;
+mod codes;
+mod convert;
+mod inspect;
 mod validate;
 
 use std::io::{self, IsTerminal, Write};
@@ -37,9 +41,10 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(args, cli.color),
-        Command::Inspect(_) | Command::Convert(_) | Command::Codes(_) | Command::Carriers(_) => {
-            bail!("this command is not available yet")
-        }
+        Command::Inspect(args) => inspect::run(args, cli.color),
+        Command::Convert(args) => convert::run(args, cli.color),
+        Command::Codes(args) => codes::run(args, cli.color),
+        Command::Carriers(args) => carriers::run(args, cli.color),
     }
 }
 

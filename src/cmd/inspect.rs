@@ -1,0 +1,10 @@
+//! `postback inspect`.
+
+use anyhow::{bail, Result};
+
+use super::Outcome;
+use crate::cli::ColorChoice;
+
+pub fn run(_args: crate::cli::InspectArgs, _color: ColorChoice) -> Result<Outcome> {
+    bail!("not written yet")
+}

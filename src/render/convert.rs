@@ -1,0 +1,1 @@
+//! Postbacks as JSON, NDJSON and CSV records.

@@ -1,0 +1,1 @@
+//! The inspect card: one postback shown for a person.
