@@ -48,7 +48,7 @@ impl<'p> Context<'p> {
     fn identify(pb: &'p Postback<'_>, out: &mut Vec<Finding>) -> Self {
         let origin_el = pb.field("ORIGIN");
         let origin = origin_el.map(Element::trimmed).filter(|o| !o.is_empty());
-        // Same choice as `Postback::code`, so every command names the same code.
+        // CODE wins over STATUSCODE, as in `Postback::code`, so every command names the same code.
         let code_el = pb.field("CODE").or_else(|| pb.field("STATUSCODE"));
         let code = code_el.map(Element::trimmed).filter(|c| !c.is_empty());
         let mut ctx = Context {
@@ -214,15 +214,11 @@ impl<'p> Context<'p> {
         if first.one_of.is_empty() {
             return;
         }
-        let present = || {
-            pb.fields
-                .iter()
-                .filter(|f| first.one_of.contains(&f.name))
-        };
-        let names = first.one_of.join(" or ");
+        let present = || pb.fields.iter().filter(|f| first.one_of.contains(&f.name));
         if present().any(|f| !f.trimmed().is_empty()) {
             return;
         }
+        let names = first.one_of.join(" or ");
         match present().next() {
             Some(f) => out.push(
                 Finding::new(
@@ -295,8 +291,8 @@ impl<'p> Context<'p> {
     fn not_expected(&self, f: &Element<'_>) -> Finding {
         let name = f.name;
         if !spec::is_known_field(name) {
-            let finding = Finding::new(Rule::UnknownField, f.at, format!("unknown field {name}"))
-                .field(name);
+            let finding =
+                Finding::new(Rule::UnknownField, f.at, format!("unknown field {name}")).field(name);
             return match nearest(name, spec::KNOWN_FIELDS.iter().copied()) {
                 Some(known) => finding.help(format!("did you mean {known}?")),
                 None => finding,
@@ -341,9 +337,7 @@ impl<'p> Context<'p> {
         out: &mut Vec<Finding>,
     ) {
         if let Some(other) = f.children.iter().find(|c| c.name != child) {
-            out.push(
-                nested(f, other.name).help(format!("{} holds {child} elements only", f.name)),
-            );
+            out.push(nested(f, other.name).help(format!("{} holds {child} elements only", f.name)));
         }
         let mut held = 0;
         for c in f.children.iter().filter(|c| c.name == child) {
@@ -366,10 +360,17 @@ impl<'p> Context<'p> {
                 Finding::new(
                     Rule::EmptyField,
                     f.at,
-                    format!("{} holds no {child}; {} requires one", f.name, self.code_label()),
+                    format!(
+                        "{} holds no {child}; {} requires one",
+                        f.name,
+                        self.code_label()
+                    ),
                 )
                 .field(f.name)
-                .help(format!("write <{}><{child}>...</{child}></{}>", f.name, f.name)),
+                .help(format!(
+                    "write <{}><{child}>...</{child}></{}>",
+                    f.name, f.name
+                )),
             );
         }
     }
@@ -409,14 +410,19 @@ impl<'p> Context<'p> {
                 .help(format!("{meaning}: {name} must be {wanted}")),
             );
         }
-        let help = match (required, nearest(value, spec::SENTAS_VALUES.iter().copied())) {
+        let help = match (
+            required,
+            nearest(value, spec::SENTAS_VALUES.iter().copied()),
+        ) {
             (Some(wanted), _) => format!(
                 "{} {} requires {name} {wanted}",
                 self.origin.unwrap_or(""),
                 self.code_label()
             ),
             (None, Some(near)) => format!("did you mean {near}?"),
-            (None, None) => "MMS (binary delivery) or SMS (fallback SMS linking to an xHTML page)".into(),
+            (None, None) => {
+                "MMS (binary delivery) or SMS (fallback SMS linking to an xHTML page)".into()
+            }
         };
         Some(
             Finding::new(
@@ -466,8 +472,7 @@ impl<'p> Context<'p> {
 }
 
 fn unknown_code(at: usize, field: &str, code: &str, origin: Option<&str>) -> Finding {
-    let finding =
-        Finding::new(Rule::UnknownCode, at, format!("unknown code {code}")).field(field);
+    let finding = Finding::new(Rule::UnknownCode, at, format!("unknown code {code}")).field(field);
     // Codes of the same origin first, so a typo lands on a code that fits.
     let same_origin = spec::codes()
         .iter()
@@ -522,9 +527,13 @@ fn attributes(f: &Element<'_>, out: &mut Vec<Finding>) {
     let report = |e: &Element<'_>, out: &mut Vec<Finding>| {
         if e.has_attributes {
             out.push(
-                Finding::new(Rule::Attribute, e.at, format!("{} carries attributes", e.name))
-                    .field(e.name)
-                    .help("the provider sends none; they are not checked"),
+                Finding::new(
+                    Rule::Attribute,
+                    e.at,
+                    format!("{} carries attributes", e.name),
+                )
+                .field(e.name)
+                .help("the provider sends none; they are not checked"),
             );
         }
     };

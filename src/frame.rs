@@ -7,7 +7,7 @@
 
 use std::io::{self, Read};
 
-use memchr::{memchr, memchr2, memmem, memrchr};
+use memchr::{memchr, memchr2, memchr3, memmem, memrchr};
 
 use crate::location::Location;
 
@@ -77,7 +77,9 @@ enum Skip {
     Record(EndScan),
     /// Until this end tag (a DOCTYPE document's root).
     Until(Vec<u8>),
-    JsonString { escaped: bool },
+    JsonString {
+        escaped: bool,
+    },
     FormValue,
 }
 
@@ -152,23 +154,26 @@ impl<R: Read> Framer<R> {
             match self.find_candidate() {
                 Found::Postback(tag) => return self.frame_at(tag),
                 Found::Doctype(at) => {
-                    if let Some(step) = self.try_doctype(at) {
-                        match step {
-                            DoctypeStep::NotOne => self.cursor = at + 9,
-                            DoctypeStep::Document { end } => {
-                                let loc = self.location_of(at);
-                                self.cursor = end;
-                                return Some(Frame::Doctype {
-                                    text: Some(&self.buf[at..end]),
-                                    at: loc,
-                                });
-                            }
-                            DoctypeStep::TooLarge { root_end } => {
-                                let loc = self.location_of(at);
-                                self.cursor = self.end;
-                                self.skip = Some(Skip::Until(root_end));
-                                return Some(Frame::Doctype { text: None, at: loc });
-                            }
+                    // Reading on may move the buffer: `at` comes back moved with it.
+                    let (at, step) = self.try_doctype(at);
+                    match step {
+                        DoctypeStep::NotOne => self.cursor = at + 9,
+                        DoctypeStep::Document { end } => {
+                            let loc = self.location_of(at);
+                            self.cursor = end;
+                            return Some(Frame::Doctype {
+                                text: Some(&self.buf[at..end]),
+                                at: loc,
+                            });
+                        }
+                        DoctypeStep::TooLarge { root_end } => {
+                            let loc = self.location_of(at);
+                            self.cursor = self.end;
+                            self.skip = Some(Skip::Until(root_end));
+                            return Some(Frame::Doctype {
+                                text: None,
+                                at: loc,
+                            });
                         }
                     }
                 }
@@ -203,8 +208,11 @@ impl<R: Read> Framer<R> {
                 self.cursor = q.saturating_sub(OVERLAP).max(self.cursor);
                 return Found::NeedMore;
             }
-            let after = self.buf.get(q + NAME.len()).copied();
-            let delimited = matches!(after, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'));
+            let after = self.buf[..self.end].get(q + NAME.len()).copied();
+            let delimited = matches!(
+                after,
+                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+            );
             if q >= 1 && self.buf[q - 1] == b'<' && delimited {
                 return Found::Postback(Tag::Plain(q - 1));
             }
@@ -244,7 +252,7 @@ impl<R: Read> Framer<R> {
         let mut ts = ts;
         self.cursor = ts;
         // The scan resumes where it stopped after each read, so no byte is scanned twice.
-        let mut scan = EndScan::new(ts + 1 + NAME.len());
+        let mut scan = EndScan::new(ts + 1 + NAME.len(), !self.nested);
         loop {
             let (end, closed) = match scan.run(&self.buf[..self.end], self.eof) {
                 ScanResult::End(e) => (e, true),
@@ -331,7 +339,9 @@ impl<R: Read> Framer<R> {
                             raw,
                             at,
                             kind: Embedding::JsonString,
-                            message: format!("the JSON string holding a postback does not decode: {err}"),
+                            message: format!(
+                                "the JSON string holding a postback does not decode: {err}"
+                            ),
                         },
                     });
                 }
@@ -370,14 +380,20 @@ impl<R: Read> Framer<R> {
 
     fn frame_form(&mut self, pct: usize) -> Option<Frame<'_>> {
         let floor = pct.saturating_sub(LOOKBEHIND);
-        let mut start = match self.buf[floor..pct].iter().rposition(|&b| is_form_separator(b) || b == b'=') {
+        let mut start = match self.buf[floor..pct]
+            .iter()
+            .rposition(|&b| is_form_separator(b) || b == b'=')
+        {
             Some(i) => floor + i + 1,
             None => floor,
         };
         self.cursor = start;
         let mut pos = pct;
         loop {
-            match self.buf[pos..self.end].iter().position(|&b| is_form_separator(b)) {
+            match self.buf[pos..self.end]
+                .iter()
+                .position(|&b| is_form_separator(b))
+            {
                 Some(i) => return Some(self.form_frame(start, pos + i)),
                 None if self.eof => {
                     let end = self.end;
@@ -413,25 +429,27 @@ impl<R: Read> Framer<R> {
     }
 
     /// Is the `<!DOCTYPE` at `at` the start of a document that holds postbacks?
-    fn try_doctype(&mut self, at: usize) -> Option<DoctypeStep> {
+    /// Returns where the DOCTYPE is once the buffer has moved to read more.
+    fn try_doctype(&mut self, at: usize) -> (usize, DoctypeStep) {
         let mut at = at;
         loop {
             match doctype_document(&self.buf[..self.end], at, self.eof, self.max_record) {
-                DoctypeScan::Step(step) => return Some(step),
+                DoctypeScan::Step(step) => return (at, step),
                 DoctypeScan::NeedMore => {
                     if self.end - at > self.max_record {
                         // Too large to hold: find the root's name to skip to its end.
-                        return Some(match root_name(&self.buf[..self.end], at) {
+                        let step = match root_name(&self.buf[..self.end], at) {
                             Some(name) => {
                                 let mut end_tag = b"</".to_vec();
                                 end_tag.extend_from_slice(name);
                                 DoctypeStep::TooLarge { root_end: end_tag }
                             }
                             None => DoctypeStep::NotOne,
-                        });
+                        };
+                        return (at, step);
                     }
                     if self.eof {
-                        return Some(DoctypeStep::NotOne);
+                        return (at, DoctypeStep::NotOne);
                     }
                     let shift = self.fill_keeping(at);
                     at -= shift;
@@ -458,7 +476,10 @@ impl<R: Read> Framer<R> {
                     match memmem::find(hay, tag) {
                         Some(i) => {
                             let from = self.cursor + i + tag.len();
-                            Some(memchr(b'>', &self.buf[from..self.end]).map_or(self.end, |j| from + j + 1))
+                            Some(
+                                memchr(b'>', &self.buf[from..self.end])
+                                    .map_or(self.end, |j| from + j + 1),
+                            )
                         }
                         None => {
                             self.cursor = self.end.saturating_sub(tag.len()).max(self.cursor);
@@ -536,7 +557,10 @@ impl<R: Read> Framer<R> {
         } else {
             loc.line -= newlines;
             let line_start = memrchr(b'\n', &self.buf[..i]).map_or(0, |p| p + 1);
-            loc.column = 1 + self.buf[line_start..i].iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+            loc.column = 1 + self.buf[line_start..i]
+                .iter()
+                .filter(|&&b| (b as i8) >= -0x40)
+                .count() as u64;
         }
         loc
     }
@@ -600,7 +624,10 @@ enum Tag {
 
 /// Bytes that end a form-encoded value (or, looking back, start it).
 fn is_form_separator(b: u8) -> bool {
-    matches!(b, b'&' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'?' | b';')
+    matches!(
+        b,
+        b'&' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'?' | b';'
+    )
 }
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a
@@ -611,16 +638,14 @@ pub fn percent_decode(raw: &[u8]) -> Vec<u8> {
     while i < raw.len() {
         match raw[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < raw.len() => {
-                match (hex(raw[i + 1]), hex(raw[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -646,6 +671,9 @@ struct EndScan {
     /// Whether the start tag's `>` has been seen.
     in_content: bool,
     quote: Option<u8>,
+    /// Whether a form-encoded or JSON-escaped `<POSTBACK` also ends an
+    /// unclosed record (not inside decoded text, where none can follow).
+    encoded_starts: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -664,9 +692,10 @@ enum ScanResult {
 }
 
 impl EndScan {
-    fn new(pos: usize) -> Self {
+    fn new(pos: usize, encoded_starts: bool) -> Self {
         EndScan {
             pos,
+            encoded_starts,
             state: ScanState::Markup,
             in_content: false,
             quote: None,
@@ -726,11 +755,39 @@ impl EndScan {
                     }
                 },
                 ScanState::Markup => {
-                    let Some(i) = memchr(b'<', &buf[self.pos..]) else {
+                    // `%` and `\\` are rare in postbacks, so also stopping at them is cheap.
+                    let hit = if self.encoded_starts {
+                        memchr3(b'<', b'%', b'\\', &buf[self.pos..])
+                    } else {
+                        memchr(b'<', &buf[self.pos..])
+                    };
+                    let Some(i) = hit else {
                         self.pos = buf.len();
                         return ScanResult::NeedMore;
                     };
                     let lt = self.pos + i;
+                    if buf[lt] != b'<' {
+                        let needle: &[u8] = if buf[lt] == b'%' {
+                            b"%3CPOSTBACK"
+                        } else {
+                            b"\\u003cPOSTBACK"
+                        };
+                        let rest = &buf[lt..];
+                        if rest.len() < needle.len()
+                            && !eof
+                            && needle[..rest.len()].eq_ignore_ascii_case(rest)
+                        {
+                            self.pos = lt;
+                            return ScanResult::NeedMore;
+                        }
+                        if rest.len() >= needle.len()
+                            && rest[..needle.len()].eq_ignore_ascii_case(needle)
+                        {
+                            return ScanResult::Break(lt);
+                        }
+                        self.pos = lt + 1;
+                        continue;
+                    }
                     let rest = &buf[lt..];
                     // Longest look-ahead needed: `</POSTBACK` plus one delimiter.
                     if rest.len() < 12 && !eof {
@@ -751,8 +808,13 @@ impl EndScan {
                         self.pos = lt + 4;
                     } else if rest.starts_with(b"</POSTBACK") && is_end_delimiter(rest.get(10)) {
                         let after = lt + 10;
-                        match buf[after..].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
-                            Some(j) if buf[after + j] == b'>' => return ScanResult::End(after + j + 1),
+                        match buf[after..]
+                            .iter()
+                            .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                        {
+                            Some(j) if buf[after + j] == b'>' => {
+                                return ScanResult::End(after + j + 1)
+                            }
                             Some(_) => self.pos = after,
                             None if eof => return ScanResult::End(buf.len()),
                             None => {
@@ -797,10 +859,18 @@ enum DoctypeScan {
 /// follows it; decides whether it heads a document with postbacks.
 fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeScan {
     let Some(decl_end) = doctype_decl_end(buf, at) else {
-        return if eof { DoctypeScan::Step(DoctypeStep::NotOne) } else { DoctypeScan::NeedMore };
+        return if eof {
+            DoctypeScan::Step(DoctypeStep::NotOne)
+        } else {
+            DoctypeScan::NeedMore
+        };
     };
     let Some(root) = prolog_root(buf, decl_end) else {
-        return if eof { DoctypeScan::Step(DoctypeStep::NotOne) } else { DoctypeScan::NeedMore };
+        return if eof {
+            DoctypeScan::Step(DoctypeStep::NotOne)
+        } else {
+            DoctypeScan::NeedMore
+        };
     };
     let Some((name_start, name_end)) = root else {
         return DoctypeScan::Step(DoctypeStep::NotOne);
@@ -811,7 +881,13 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
     // A self-closing root holds nothing.
     let tag_close = match memchr(b'>', &buf[name_end..]) {
         Some(i) => name_end + i,
-        None => return if eof { DoctypeScan::Step(DoctypeStep::NotOne) } else { DoctypeScan::NeedMore },
+        None => {
+            return if eof {
+                DoctypeScan::Step(DoctypeStep::NotOne)
+            } else {
+                DoctypeScan::NeedMore
+            }
+        }
     };
     if buf[tag_close - 1] == b'/' {
         return DoctypeScan::Step(DoctypeStep::NotOne);

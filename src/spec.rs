@@ -88,7 +88,9 @@ pub fn code_rows(code: &str) -> impl Iterator<Item = &'static CodeInfo> + '_ {
 pub enum CodeLookup {
     Documented(&'static CodeInfo),
     /// The code exists, but only under other origins.
-    OriginMismatch { documented_for: Vec<&'static str> },
+    OriginMismatch {
+        documented_for: Vec<&'static str>,
+    },
     Unknown,
 }
 
@@ -652,14 +654,19 @@ mod tests {
         assert_eq!(codes().len(), 34);
         let data_rows = CODES_TSV.lines().skip(1).filter(|l| !l.is_empty()).count();
         assert_eq!(codes().len(), data_rows);
-        assert!(codes().iter().all(|c| !c.code.is_empty() && !c.meaning.is_empty()));
+        assert!(codes()
+            .iter()
+            .all(|c| !c.code.is_empty() && !c.meaning.is_empty()));
     }
 
     #[test]
     fn lookup_by_origin_and_code() {
         match lookup_code("MMS_MT", "N202") {
             CodeLookup::Documented(info) => {
-                assert_eq!(info.meaning, "MMS delivered to the handset as a fallback SMS");
+                assert_eq!(
+                    info.meaning,
+                    "MMS delivered to the handset as a fallback SMS"
+                );
                 assert_eq!(info.field_set, FieldSetKind::Seed);
             }
             other => panic!("{other:?}"),
@@ -705,7 +712,11 @@ mod tests {
                 s.code
             );
             for rule in s.fields {
-                assert!(is_known_field(rule.name), "{} not in KNOWN_FIELDS", rule.name);
+                assert!(
+                    is_known_field(rule.name),
+                    "{} not in KNOWN_FIELDS",
+                    rule.name
+                );
             }
             for name in s.one_of {
                 assert!(s.presence(name).is_some());
@@ -749,7 +760,10 @@ mod tests {
         assert_eq!(n801.presence("CUSTOMPASSID"), Some(Presence::Optional));
         let n401 = &field_sets("MMS_MO", "N401")[0];
         assert_eq!(n401.presence("CONTENT"), Some(Presence::Required));
-        assert_eq!(field_sets("SUB", "N302")[0].presence("SOURCE"), Some(Presence::Required));
+        assert_eq!(
+            field_sets("SUB", "N302")[0].presence("SOURCE"),
+            Some(Presence::Required)
+        );
     }
 
     #[test]
@@ -764,12 +778,24 @@ mod tests {
 
     #[test]
     fn directions_and_number_kinds() {
-        assert_eq!(NumberField::To.kind(direction("SMS_MT")), NumberKind::Handset);
-        assert_eq!(NumberField::From.kind(direction("MMS_MT")), NumberKind::Code);
-        assert_eq!(NumberField::From.kind(direction("SMS_MO")), NumberKind::Handset);
+        assert_eq!(
+            NumberField::To.kind(direction("SMS_MT")),
+            NumberKind::Handset
+        );
+        assert_eq!(
+            NumberField::From.kind(direction("MMS_MT")),
+            NumberKind::Code
+        );
+        assert_eq!(
+            NumberField::From.kind(direction("SMS_MO")),
+            NumberKind::Handset
+        );
         assert_eq!(NumberField::To.kind(direction("MMS_MO")), NumberKind::Code);
         assert_eq!(NumberField::To.kind(direction("SUB")), NumberKind::Either);
-        assert_eq!(NumberField::Handset.kind(Direction::Unknown), NumberKind::Handset);
+        assert_eq!(
+            NumberField::Handset.kind(Direction::Unknown),
+            NumberKind::Handset
+        );
         assert_eq!(NumberField::Code.kind(Direction::Mt), NumberKind::Code);
         assert_eq!(value_format("RECEIVED"), Some(ValueFormat::Timestamp));
         assert_eq!(value_format("TRACKINGID"), None);
@@ -778,7 +804,11 @@ mod tests {
     #[test]
     fn carrier_table() {
         let all = carriers();
-        let data_rows = CARRIERS_TSV.lines().skip(1).filter(|l| !l.is_empty()).count();
+        let data_rows = CARRIERS_TSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .count();
         assert_eq!(all.len(), data_rows);
         assert_eq!(
             all[0],

@@ -193,7 +193,7 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
     match rest {
         b"Z" => Ok(()),
         [] => Err("it has no offset".into()),
-        [sign, offset @ ..] if matches!(sign, b'+' | b'-') => {
+        [b'+' | b'-', offset @ ..] => {
             let (h, m) = match offset {
                 [h1, h2] => ([*h1, *h2], None),
                 [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => ([*h1, *h2], Some([*m1, *m2])),
