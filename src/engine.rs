@@ -71,11 +71,15 @@ pub struct Record<'a> {
 
 impl Record<'_> {
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.finding.severity == Severity::Error)
+        self.findings
+            .iter()
+            .any(|f| f.finding.severity == Severity::Error)
     }
 
     pub fn has_warnings(&self) -> bool {
-        self.findings.iter().any(|f| f.finding.severity == Severity::Warning)
+        self.findings
+            .iter()
+            .any(|f| f.finding.severity == Severity::Warning)
     }
 
     /// The postback's code (CODE, or STATUSCODE for pass postbacks).
@@ -112,7 +116,7 @@ pub fn read_input<R: Read, S: Sink + ?Sized>(
             Frame::Embedded {
                 decoded, at, kind, ..
             } => {
-                let mut inner = Framer::nested(&decoded[..], options.max_record);
+                let mut inner = Framer::decoded(decoded, options.max_record);
                 while let Some(frame) = inner.next_frame() {
                     let mut record = record_of(source, frame);
                     embed(&mut record, at, kind);
@@ -163,7 +167,10 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>) -> Record<'a> {
             let finding = Finding::new(
                 Rule::OversizedRecord,
                 0,
-                format!("record is larger than {} and was skipped", human_bytes(limit)),
+                format!(
+                    "record is larger than {} and was skipped",
+                    human_bytes(limit)
+                ),
             )
             .help("raise the limit with --max-record-size if such records are expected");
             (RecordKind::Oversized, &[][..], at, None, vec![finding])
@@ -175,9 +182,17 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>) -> Record<'a> {
                 "document has a DOCTYPE: refused, its entities neither expanded nor fetched",
             )
             .help("postbacks never carry a DOCTYPE; remove it if the capture is trusted");
-            (RecordKind::Doctype, text.unwrap_or(&[]), at, None, vec![finding])
+            (
+                RecordKind::Doctype,
+                text.unwrap_or(&[]),
+                at,
+                None,
+                vec![finding],
+            )
         }
-        Frame::BadEncoding { raw, at, message, .. } => {
+        Frame::BadEncoding {
+            raw, at, message, ..
+        } => {
             let finding = Finding::new(Rule::MalformedXml, 0, message);
             (RecordKind::Malformed, raw, at, None, vec![finding])
         }

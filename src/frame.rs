@@ -64,7 +64,7 @@ impl Embedding {
 const CHUNK: usize = 256 * 1024;
 /// How far back from a `<POSTBACK` the framer can look for the start of its
 /// line (to tell a JSON log line) or its encoded value.
-const LOOKBEHIND: usize = 64 * 1024;
+const LOOKBEHIND: usize = 8 * 1024;
 /// Bytes kept unsearched at the end of the buffer so that a needle split
 /// across two reads is still found: `\u003cPOSTBACK` is the longest.
 const OVERLAP: usize = 16;
@@ -104,11 +104,24 @@ pub struct Framer<R> {
     doctype: memmem::Finder<'static>,
 }
 
+impl Framer<io::Empty> {
+    /// A framer over decoded text already in memory (a JSON string or form
+    /// value), which is not decoded again.
+    pub fn decoded(text: Vec<u8>, max_record: usize) -> Self {
+        let mut framer = Framer::new(io::empty(), max_record);
+        framer.end = text.len();
+        framer.buf = text;
+        framer.eof = true;
+        framer.nested = true;
+        framer
+    }
+}
+
 impl<R: Read> Framer<R> {
     pub fn new(src: R, max_record: usize) -> Self {
         Framer {
             src,
-            buf: vec![0; CHUNK],
+            buf: Vec::new(),
             end: 0,
             base: 0,
             cursor: 0,
@@ -122,13 +135,6 @@ impl<R: Read> Framer<R> {
             postback: memmem::Finder::new(NAME),
             doctype: memmem::Finder::new(b"<!DOCTYPE"),
         }
-    }
-
-    /// A framer over decoded text, which is not decoded again.
-    pub fn nested(src: R, max_record: usize) -> Self {
-        let mut framer = Framer::new(src, max_record);
-        framer.nested = true;
-        framer
     }
 
     /// The read error that ended the input early, if any. What came before it
@@ -161,10 +167,8 @@ impl<R: Read> Framer<R> {
                         DoctypeStep::Document { end } => {
                             let loc = self.location_of(at);
                             self.cursor = end;
-                            return Some(Frame::Doctype {
-                                text: Some(&self.buf[at..end]),
-                                at: loc,
-                            });
+                            let text = (end - at <= self.max_record).then(|| &self.buf[at..end]);
+                            return Some(Frame::Doctype { text, at: loc });
                         }
                         DoctypeStep::TooLarge { root_end } => {
                             let loc = self.location_of(at);
@@ -276,6 +280,13 @@ impl<R: Read> Framer<R> {
             };
             let at = self.location_of(ts);
             self.cursor = end;
+            // The limit holds however the input happened to arrive in reads.
+            if end - ts > self.max_record {
+                return Some(Frame::Oversized {
+                    at,
+                    limit: self.max_record,
+                });
+            }
             let text = &self.buf[ts..end];
             return Some(if closed {
                 Frame::Record { text, at }
@@ -327,6 +338,12 @@ impl<R: Read> Framer<R> {
                     let close = pos + i;
                     let at = self.location_of(quote);
                     self.cursor = close + 1;
+                    if close + 1 - quote > self.max_record {
+                        return Some(Frame::Oversized {
+                            at,
+                            limit: self.max_record,
+                        });
+                    }
                     let raw = &self.buf[quote..=close];
                     return Some(match serde_json::from_slice::<String>(raw) {
                         Ok(s) => Frame::Embedded {
@@ -419,6 +436,12 @@ impl<R: Read> Framer<R> {
     fn form_frame(&mut self, start: usize, end: usize) -> Frame<'_> {
         let loc = self.location_of(start);
         self.cursor = end;
+        if end - start > self.max_record {
+            return Frame::Oversized {
+                at: loc,
+                limit: self.max_record,
+            };
+        }
         let raw = &self.buf[start..end];
         Frame::Embedded {
             decoded: percent_decode(raw),
