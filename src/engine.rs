@@ -112,26 +112,36 @@ pub fn read_input<R: Read, S: Sink + ?Sized>(
 ) -> Result<u64, Stop> {
     let mut framer = Framer::new(reader, options.max_record);
     while let Some(frame) = framer.next_frame() {
-        match frame {
-            Frame::Embedded {
-                decoded, at, kind, ..
-            } => {
-                let mut inner = Framer::decoded(decoded, options.max_record);
-                while let Some(frame) = inner.next_frame() {
-                    let mut record = record_of(source, frame);
-                    embed(&mut record, at, kind);
-                    sink.record(&record).map_err(Stop::Output)?;
-                }
-            }
-            frame => {
-                let record = record_of(source, frame);
-                sink.record(&record).map_err(Stop::Output)?;
-            }
-        }
+        each_record(source, frame, options, &mut |record| sink.record(record))
+            .map_err(Stop::Output)?;
     }
     match framer.take_error() {
         Some(err) => Err(Stop::Input(err)),
         None => Ok(framer.bytes_read()),
+    }
+}
+
+/// Parses and checks the records of one frame (several for an embedding
+/// that holds a wrapper) and hands each to `f`.
+pub fn each_record(
+    source: &str,
+    frame: Frame<'_>,
+    options: &Options,
+    f: &mut dyn FnMut(&Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    match frame {
+        Frame::Embedded {
+            decoded, at, kind, ..
+        } => {
+            let mut inner = Framer::decoded(decoded, options.max_record);
+            while let Some(frame) = inner.next_frame() {
+                let mut record = record_of(source, frame);
+                embed(&mut record, at, kind);
+                f(&record)?;
+            }
+            Ok(())
+        }
+        frame => f(&record_of(source, frame)),
     }
 }
 

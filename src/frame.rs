@@ -98,6 +98,9 @@ pub struct Framer<R> {
     error: Option<io::Error>,
     skip: Option<Skip>,
     max_record: usize,
+    /// How much free room a read gets: less than a full chunk for a small
+    /// file, so that thousands of small files do not each zero 256 KiB.
+    chunk: usize,
     /// Inside decoded text: no further JSON or form decoding.
     nested: bool,
     postback: memmem::Finder<'static>,
@@ -131,10 +134,18 @@ impl<R: Read> Framer<R> {
             error: None,
             skip: None,
             max_record: max_record.max(64),
+            chunk: CHUNK,
             nested: false,
             postback: memmem::Finder::new(NAME),
             doctype: memmem::Finder::new(b"<!DOCTYPE"),
         }
+    }
+
+    /// Sizes the first reads for an input of about `bytes` bytes.
+    pub fn size_hint(mut self, bytes: u64) -> Self {
+        let wanted = usize::try_from(bytes).unwrap_or(CHUNK).saturating_add(1);
+        self.chunk = wanted.next_power_of_two().clamp(4096, CHUNK);
+        self
     }
 
     /// The read error that ended the input early, if any. What came before it
@@ -310,22 +321,22 @@ impl<R: Read> Framer<R> {
         if line[first] != b'{' && line[first] != b'[' {
             return None;
         }
-        // Inside a JSON string no quote stands unescaped, so the nearest
-        // unescaped quote before the tag opens the string.
-        let mut i = ts;
-        while let Some(q) = memrchr(b'"', &self.buf[line_start..i]) {
-            let q = line_start + q;
-            let backslashes = self.buf[line_start..q]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
-            if backslashes % 2 == 0 {
-                return Some(q);
+        // Walk the line from its start: the tag is inside a string when an
+        // unescaped quote before it is still open (`{"a":1} <POSTBACK>` is not).
+        let mut open = None;
+        let mut i = 0;
+        while let Some(j) = memchr2(b'"', b'\\', &line[i..]) {
+            let k = i + j;
+            i = k + 1;
+            match (line[k], open) {
+                (b'"', None) => open = Some(line_start + k),
+                (b'"', Some(_)) => open = None,
+                // Inside a string a backslash escapes the next byte.
+                (_, Some(_)) => i = (k + 2).min(line.len()),
+                _ => {}
             }
-            i = q;
         }
-        None
+        open
     }
 
     fn frame_json(&mut self, quote: usize) -> Option<Frame<'_>> {
@@ -333,7 +344,20 @@ impl<R: Read> Framer<R> {
         self.cursor = quote;
         let mut pos = quote + 1;
         loop {
-            match memchr2(b'"', b'\\', &self.buf[pos..self.end]) {
+            match memchr3(b'"', b'\\', b'\n', &self.buf[pos..self.end]) {
+                // A JSON string cannot hold a raw line end: the log line broke
+                // off inside it, and what follows is the next line, read anew.
+                Some(i) if self.buf[pos + i] == b'\n' => {
+                    let nl = pos + i;
+                    let at = self.location_of(quote);
+                    self.cursor = nl;
+                    return Some(Frame::BadEncoding {
+                        raw: &self.buf[quote..nl],
+                        at,
+                        kind: Embedding::JsonString,
+                        message: "the JSON string holding a postback never ends on its line".into(),
+                    });
+                }
                 Some(i) if self.buf[pos + i] == b'"' => {
                     let close = pos + i;
                     let at = self.location_of(quote);
@@ -363,10 +387,11 @@ impl<R: Read> Framer<R> {
                     });
                 }
                 // A backslash escapes the next byte, which may not be read yet.
-                Some(i) if pos + i + 1 < self.end => {
+                Some(i) if pos + i + 1 < self.end && self.buf[pos + i + 1] != b'\n' => {
                     pos += i + 2;
                     continue;
                 }
+                Some(i) if self.buf[pos + i] == b'\\' && pos + i + 1 < self.end => pos += i + 1,
                 Some(i) => pos += i,
                 None => pos = self.end,
             }
@@ -514,7 +539,11 @@ impl<R: Read> Framer<R> {
                     let mut found = None;
                     for i in self.cursor..self.end {
                         let b = self.buf[i];
-                        if *escaped {
+                        // A raw line end also ends it, as in `frame_json`.
+                        if b == b'\n' {
+                            found = Some(i);
+                            break;
+                        } else if *escaped {
                             *escaped = false;
                         } else if b == b'\\' {
                             *escaped = true;
@@ -606,8 +635,8 @@ impl<R: Read> Framer<R> {
         } else {
             0
         };
-        if self.end + CHUNK > self.buf.len() {
-            let want = (self.end + CHUNK).max(self.buf.len() * 2);
+        if self.end + self.chunk > self.buf.len() {
+            let want = (self.end + self.chunk).max(self.buf.len() * 2);
             self.buf.resize(want, 0);
         }
         loop {

@@ -28,14 +28,24 @@ impl Source {
 
     /// Opens the source as a stream of its content, gunzipped if it is gzip.
     pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        self.open_sized().map(|(reader, _)| reader)
+    }
+
+    /// Opens the source; also gives its size when it is known (a plain file).
+    pub fn open_sized(&self) -> io::Result<(Box<dyn Read + Send>, Option<u64>)> {
         match self {
-            Source::Stdin => decompress(BufReader::with_capacity(64 * 1024, io::stdin())),
+            Source::Stdin => {
+                let (reader, _) = decompress(BufReader::with_capacity(64 * 1024, io::stdin()))?;
+                Ok((reader, None))
+            }
             Source::File(path) => {
                 let file = File::open(path)?;
-                if file.metadata()?.is_dir() {
+                let meta = file.metadata()?;
+                if meta.is_dir() {
                     return Err(io::Error::other("is a directory"));
                 }
-                decompress(BufReader::with_capacity(64 * 1024, file))
+                let (reader, gzip) = decompress(BufReader::with_capacity(64 * 1024, file))?;
+                Ok((reader, (!gzip).then_some(meta.len())))
             }
         }
     }
@@ -43,7 +53,7 @@ impl Source {
 
 /// Peeks at the first bytes: gzip's magic number means a gzip stream
 /// (several members, as `cat a.gz b.gz` makes, are read one after another).
-fn decompress<R: BufRead + Send + 'static>(mut reader: R) -> io::Result<Box<dyn Read + Send>> {
+fn decompress<R: BufRead + Send + 'static>(mut reader: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let head = loop {
         match reader.fill_buf() {
             Ok(head) => break head,
@@ -52,9 +62,9 @@ fn decompress<R: BufRead + Send + 'static>(mut reader: R) -> io::Result<Box<dyn 
         }
     };
     if head.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(MultiGzDecoder::new(reader)))
+        Ok((Box::new(MultiGzDecoder::new(reader)), true))
     } else {
-        Ok(Box::new(reader))
+        Ok((Box::new(reader), false))
     }
 }
 
@@ -93,7 +103,9 @@ fn walk(dir: &Path, inputs: &mut Vec<Result<Source, PathError>>) {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(true) {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => found.push(Ok(Source::File(entry.into_path()))),
+            Ok(entry) if entry.file_type().is_file() => {
+                found.push(Ok(Source::File(entry.into_path())))
+            }
             Ok(_) => {}
             Err(err) => {
                 let path = err.path().unwrap_or(dir).to_path_buf();

@@ -31,6 +31,7 @@ pub mod finding;
 pub mod frame;
 pub mod input;
 pub mod location;
+pub mod parallel;
 pub mod postback;
 pub mod render;
 pub mod spec;
