@@ -51,23 +51,33 @@ impl ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show each postback as a card: its code in words, fields, carrier, findings.
-    #[command(after_help = "Examples:\n  pbpaste | postback inspect\n  tail -n 50 hook.log | postback inspect\n  postback inspect capture.xml")]
+    #[command(
+        after_help = "Examples:\n  pbpaste | postback inspect\n  tail -n 50 hook.log | postback inspect\n  postback inspect capture.xml\n\nExit status: 0 no errors, 1 a postback has an error, 2 an input could not be read."
+    )]
     Inspect(InspectArgs),
 
     /// Check every postback against the documented field sets; report findings.
-    #[command(after_help = "Examples:\n  postback validate dump.log\n  zcat -f hooks/*.gz | postback validate --format json | jq .rule\n  postback validate --strict -q captures/\n\nExit status: 0 all valid, 1 a postback has an error, 2 an input could not be read.")]
+    #[command(
+        after_help = "Examples:\n  postback validate dump.log\n  zcat -f hooks/*.gz | postback validate --format json | jq .rule\n  postback validate --strict -q captures/\n\nExit status: 0 all valid, 1 a postback has an error, 2 an input could not be read."
+    )]
     Validate(ValidateArgs),
 
     /// Write every postback as JSON, NDJSON or CSV.
-    #[command(after_help = "Examples:\n  postback convert --to csv dump.log.gz -o dump.csv\n  postback convert --to ndjson hooks/ | jq -r .STATUS\n  postback convert dump.log -o dump.json --valid-only --rejects rejects.txt")]
+    #[command(
+        after_help = "Examples:\n  postback convert --to csv dump.log.gz -o dump.csv\n  postback convert --to ndjson hooks/ | jq -r .STATUS\n  postback convert dump.log -o dump.json --valid-only --rejects rejects.txt"
+    )]
     Convert(ConvertArgs),
 
     /// List the documented codes, or show one code's field set.
-    #[command(after_help = "Examples:\n  postback codes\n  postback codes N102")]
+    #[command(
+        after_help = "Examples:\n  postback codes\n  postback codes N102\n  postback codes mms_mt:n202\n\nExit status: 0 found, 1 no such code."
+    )]
     Codes(CodesArgs),
 
     /// Look up an SPID, a country or a carrier name in the carrier table.
-    #[command(after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon")]
+    #[command(
+        after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon\n\nExit status: 0 found, 1 no match."
+    )]
     Carriers(CarriersArgs),
 }
 
@@ -173,7 +183,8 @@ pub struct CodesArgs {
 
 #[derive(Debug, Args)]
 pub struct CarriersArgs {
-    /// An SPID (exact), or part of a country or carrier name (any case).
+    /// An SPID (exact; leading zeros may be left out), or part of a country or carrier
+    /// name (any case). Without it, the whole table.
     pub query: Option<String>,
 }
 
@@ -193,7 +204,9 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         .parse()
         .map_err(|_| format!("`{text}` is not a size; write e.g. 1048576, 512K or 4M"))?;
     match n.checked_mul(unit) {
-        Some(0) | None => Err(format!("`{text}` is not a usable size; write e.g. 512K or 4M")),
+        Some(0) | None => Err(format!(
+            "`{text}` is not a usable size; write e.g. 512K or 4M"
+        )),
         Some(size) => Ok(size),
     }
 }

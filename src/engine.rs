@@ -212,12 +212,23 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>) -> Record<'a> {
             (RecordKind::Malformed, raw, at, None, vec![finding])
         }
     };
+    // Findings come sorted by position, so one pass over the record places
+    // them all (a record with thousands of findings stays linear).
+    let mut place = (at, 0usize);
     let findings = findings
         .into_iter()
-        .map(|finding| Located {
-            location: at.within(text, finding.at),
-            in_record: finding.at,
-            finding,
+        .map(|finding| {
+            let target = finding.at.min(text.len());
+            if target < place.1 {
+                place = (at, 0);
+            }
+            place.0.advance(&text[place.1..target]);
+            place.1 = target;
+            Located {
+                location: place.0,
+                in_record: finding.at,
+                finding,
+            }
         })
         .collect();
     Record {

@@ -93,7 +93,7 @@ pub fn run<J: Job>(
                 .map_err(|_| io::Error::other("worker threads stopped"))
         };
         let produced = produce(inputs, options, &mut send);
-        drop(send);
+        // Closing the work channel lets the workers finish.
         drop(work_tx);
         produced?;
         order.drain(&done_rx, emit)

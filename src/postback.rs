@@ -24,6 +24,17 @@ pub struct Element<'a> {
     pub children: Vec<Element<'a>>,
 }
 
+/// Dropped without recursion: a hostile record nested 100,000 deep fits
+/// under the size limit, and the derived drop would overflow the stack.
+impl Drop for Element<'_> {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(mut e) = pending.pop() {
+            pending.append(&mut e.children);
+        }
+    }
+}
+
 impl Element<'_> {
     /// The value as checked: the text without surrounding XML white space.
     pub fn trimmed(&self) -> &str {
@@ -113,7 +124,9 @@ fn is_name(name: &str) -> bool {
     };
     let start_ok = first.is_ascii_alphabetic() || first == '_' || first == ':' || !first.is_ascii();
     start_ok
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':') || !c.is_ascii())
+        && chars.all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':') || !c.is_ascii()
+        })
 }
 
 /// Appends a decoded piece of text, borrowing while there is only one piece.

@@ -1,10 +1,326 @@
-//! `postback codes`.
+//! `postback codes`: the documented (ORIGIN, CODE) pairs as a table, or one
+//! code's field set(s).
+//!
+//! An unknown code exits with status 1, like `carriers` with no match and
+//! `grep` with no line: the lookup ran and found nothing. Status 2 stays for
+//! what stops a command from running at all (bad flags, unreadable inputs).
 
-use anyhow::{bail, Result};
+use std::io::{self, IsTerminal, Write};
 
-use super::Outcome;
-use crate::cli::ColorChoice;
+use anyhow::Result;
+use postback::render::terminal::{escape, Paint};
+use postback::spec::{self, CodeInfo, FieldSet, FieldSetKind, Presence};
 
-pub fn run(_args: crate::cli::CodesArgs, _color: ColorChoice) -> Result<Outcome> {
-    bail!("not written yet")
+use super::{finish, stdout, Outcome};
+use crate::cli::{CodesArgs, ColorChoice};
+
+/// Origins in the order a reader meets them: delivery reports first.
+const ORIGIN_ORDER: &[&str] = &[
+    "SMS_MT",
+    "MMS_MT",
+    "SMS_MO",
+    "MMS_MO",
+    "SUB",
+    "EMAIL_SUB",
+    "GENERATE_PASS",
+];
+
+pub fn run(args: CodesArgs, color: ColorChoice) -> Result<Outcome> {
+    let paint = Paint::new(color.enabled(io::stdout().is_terminal()));
+    let mut out = stdout();
+    let outcome = match args.code.as_deref() {
+        None => {
+            write_table(&mut out, paint)?;
+            Outcome::Clean
+        }
+        Some(query) => match find(query) {
+            Ok(rows) => {
+                write_details(&mut out, &rows, paint)?;
+                Outcome::Clean
+            }
+            Err(message) => {
+                let paint = Paint::new(color.enabled(io::stderr().is_terminal()));
+                let _ = writeln!(io::stderr(), "{}: {message}", paint.error("postback"));
+                Outcome::Findings
+            }
+        },
+    };
+    finish(&mut out)?;
+    Ok(outcome)
+}
+
+/// Rows sorted by origin (delivery reports first, `-` last), then number, N before E.
+fn sorted_codes() -> Vec<&'static CodeInfo> {
+    let mut rows: Vec<&CodeInfo> = spec::codes().iter().collect();
+    let origin_rank = |o: &str| match ORIGIN_ORDER.iter().position(|x| *x == o) {
+        Some(i) => i,
+        None if o == "-" => usize::MAX,
+        None => ORIGIN_ORDER.len(),
+    };
+    rows.sort_by(|a, b| {
+        let key = |c: &CodeInfo| {
+            (
+                origin_rank(c.origin),
+                c.origin,
+                c.code.get(1..).unwrap_or(""),
+                std::cmp::Reverse(c.code.get(..1).unwrap_or("")),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    rows
+}
+
+/// Whether a field set is documented, in words.
+fn field_set_words(kind: FieldSetKind) -> &'static str {
+    match kind {
+        FieldSetKind::Seed => "yes, delivery-report page",
+        FieldSetKind::Reference => "yes, other provider page",
+        FieldSetKind::None => "no",
+    }
+}
+
+fn origin_words(origin: &str) -> &str {
+    if origin == "-" {
+        "any"
+    } else {
+        origin
+    }
+}
+
+fn write_table<W: Write>(out: &mut W, paint: Paint) -> io::Result<()> {
+    let rows = sorted_codes();
+    let origin_w = rows
+        .iter()
+        .map(|c| escape(origin_words(c.origin)).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("ORIGIN".len());
+    let code_w = rows
+        .iter()
+        .map(|c| escape(c.code).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("CODE".len());
+    let set_w = rows
+        .iter()
+        .map(|c| field_set_words(c.field_set).len())
+        .max()
+        .unwrap_or(0)
+        .max("FIELD SET".len());
+    let header = format!(
+        "{:origin_w$}  {:code_w$}  {:set_w$}  MEANING",
+        "ORIGIN", "CODE", "FIELD SET"
+    );
+    writeln!(out, "{}", paint.bold(&header))?;
+    for c in rows {
+        let origin = escape(origin_words(c.origin));
+        let code = escape(c.code);
+        let set = field_set_words(c.field_set);
+        let set_shown = match c.field_set {
+            FieldSetKind::None => paint.dim(set),
+            _ => set.to_string(),
+        };
+        writeln!(
+            out,
+            "{origin}{}  {}{}  {set_shown}{}  {}",
+            pad(&origin, origin_w),
+            paint.accent(&code),
+            pad(&code, code_w),
+            pad(set, set_w),
+            escape(c.meaning)
+        )?;
+    }
+    Ok(())
+}
+
+/// Blanks that bring `shown` (plain text, before colour) to `width` characters.
+fn pad(shown: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(shown.chars().count()))
+}
+
+/// The rows `query` names: `N102`, `n102`, `MMS_MT:N202`; or why there are none.
+fn find(query: &str) -> Result<Vec<&'static CodeInfo>, String> {
+    let wanted = query.trim().to_uppercase();
+    let (origin, code) = match wanted.rsplit_once(':') {
+        Some((origin, code)) => (Some(origin.trim()), code.trim()),
+        None => (None, wanted.as_str()),
+    };
+    if code.is_empty() {
+        return Err(format!(
+            "`{}` names no code\nhint: write a code such as N102, or ORIGIN:CODE such as MMS_MT:N202",
+            escape(query)
+        ));
+    }
+    let all: Vec<&CodeInfo> = sorted_codes()
+        .into_iter()
+        .filter(|c| c.code == code)
+        .collect();
+    let rows: Vec<&CodeInfo> = all
+        .iter()
+        .copied()
+        .filter(|c| origin.is_none_or(|o| c.origin == o || c.origin == "-"))
+        .collect();
+    if !rows.is_empty() {
+        return Ok(rows);
+    }
+    let shown = escape(query.trim());
+    if let (Some(origin), false) = (origin, all.is_empty()) {
+        let under: Vec<String> = all
+            .iter()
+            .map(|c| format!("{}:{}", c.origin, c.code))
+            .collect();
+        return Err(format!(
+            "{} is not documented under ORIGIN {}\nhint: it is documented as {}",
+            escape(code),
+            escape(origin),
+            under.join(" and ")
+        ));
+    }
+    let near = near_codes(code);
+    let hint = if near.is_empty() {
+        "hint: `postback codes` lists every documented code".to_string()
+    } else {
+        format!(
+            "hint: did you mean {}? `postback codes` lists them all",
+            near.join(", ")
+        )
+    };
+    Err(format!("{shown} is not a documented code\n{hint}"))
+}
+
+/// Documented codes one or two characters away from `code`, closest first.
+fn near_codes(code: &str) -> Vec<&'static str> {
+    let code: Vec<char> = code.chars().collect();
+    let mut scored: Vec<(usize, &'static str)> = Vec::new();
+    for c in sorted_codes() {
+        let other: Vec<char> = c.code.chars().collect();
+        if other.len() != code.len() || scored.iter().any(|(_, s)| *s == c.code) {
+            continue;
+        }
+        let distance = other.iter().zip(&code).filter(|(a, b)| a != b).count();
+        if distance <= 2 && distance < code.len() {
+            scored.push((distance, c.code));
+        }
+    }
+    scored.sort_by_key(|(d, _)| *d);
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .filter(|(d, _)| *d == best)
+        .take(6)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+fn write_details<W: Write>(out: &mut W, rows: &[&CodeInfo], paint: Paint) -> io::Result<()> {
+    for (i, info) in rows.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{} {} {} {}",
+            paint.paint(&escape(info.code), owo_colors::Style::new().cyan().bold()),
+            escape(origin_words(info.origin)),
+            paint.dim("·"),
+            paint.bold(&escape(info.meaning))
+        )?;
+        let source = match info.field_set {
+            FieldSetKind::Seed => "field set from the provider's delivery-report page",
+            FieldSetKind::Reference => "field set from the provider's other pages (same account, same URL)",
+            FieldSetKind::None => {
+                "no field set is documented: validate checks only the formats of the values it carries"
+            }
+        };
+        writeln!(out, "{}", paint.dim(source))?;
+        let sets = spec::field_sets(info.origin, info.code);
+        for set in sets {
+            writeln!(out)?;
+            write_set(out, set, sets.len() > 1, paint)?;
+        }
+    }
+    Ok(())
+}
+
+/// The width of the label column of a field set.
+const LABEL: usize = 10;
+
+fn write_set<W: Write>(out: &mut W, set: &FieldSet, several: bool, paint: Paint) -> io::Result<()> {
+    let mut indent = "  ";
+    if let (true, Some(sentas)) = (several, set.sentas) {
+        writeln!(
+            out,
+            "  {} {}:",
+            paint.bold(&format!("when SENTAS is {sentas}")),
+            paint.dim(&format!("({})", sentas_words(sentas)))
+        )?;
+        indent = "    ";
+    }
+    let line = |out: &mut W, label: &str, text: &str| {
+        writeln!(
+            out,
+            "{indent}{}{} {text}",
+            paint.accent(label),
+            pad(label, LABEL)
+        )
+    };
+    let names = |want: &dyn Fn(Presence) -> bool| -> Vec<&str> {
+        set.fields
+            .iter()
+            .filter(|r| want(r.presence) && !set.one_of.contains(&r.name))
+            .map(|r| r.name)
+            .collect()
+    };
+    let required = names(&|p| p == Presence::Required);
+    let may_be_empty = names(&|p| p == Presence::RequiredMayBeEmpty);
+    let optional = names(&|p| p == Presence::Optional);
+    line(out, "required", &required.join(", "))?;
+    if !may_be_empty.is_empty() {
+        line(
+            out,
+            "",
+            &format!("{} (may be empty)", may_be_empty.join(", ")),
+        )?;
+    }
+    if !set.one_of.is_empty() {
+        line(
+            out,
+            "one of",
+            &format!("{} (at least one, with a value)", set.one_of.join(", ")),
+        )?;
+    }
+    if !optional.is_empty() {
+        line(out, "optional", &optional.join(", "))?;
+    }
+    if !set.statuses.is_empty() {
+        line(out, "STATUS", &set.statuses.join(" | "))?;
+    }
+    if let (false, Some(sentas)) = (several, set.sentas) {
+        line(
+            out,
+            "SENTAS",
+            &format!("{sentas} ({})", sentas_words(sentas)),
+        )?;
+    }
+    if set.presence("CODE").is_none() && set.presence("STATUSCODE").is_some() {
+        line(
+            out,
+            "note",
+            "the code travels in STATUSCODE; there is no CODE element",
+        )?;
+    }
+    line(
+        out,
+        "other",
+        "any other field is reported as unexpected or unknown",
+    )
+}
+
+fn sentas_words(sentas: &str) -> &'static str {
+    match sentas {
+        "MMS" => "binary MMS",
+        "SMS" => "fallback SMS with a link to the content",
+        _ => "",
+    }
 }

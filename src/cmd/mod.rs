@@ -119,15 +119,27 @@ pub fn read_all<S: Sink + ?Sized>(args: &InputArgs, sink: &mut S) -> Result<Read
                 stats.bytes += bytes;
             }
             Err(Stop::Input(err)) => {
-                let what = if matches!(source, Source::Stdin) { "read" } else { "read to its end" };
-                report_input_error(&name, &io::Error::new(err.kind(), format!("could not be {what}: {err}; what came before was processed")));
+                let what = if matches!(source, Source::Stdin) {
+                    "read"
+                } else {
+                    "read to its end"
+                };
+                report_input_error(
+                    &name,
+                    &io::Error::new(
+                        err.kind(),
+                        format!("could not be {what}: {err}; what came before was processed"),
+                    ),
+                );
                 stats.inputs_failed += 1;
             }
             Err(Stop::Output(err)) if err.kind() == io::ErrorKind::BrokenPipe => {
                 stats.output_closed = true;
                 return Ok(stats);
             }
-            Err(Stop::Output(err)) => return Err(anyhow::Error::new(err).context("cannot write output")),
+            Err(Stop::Output(err)) => {
+                return Err(anyhow::Error::new(err).context("cannot write output"))
+            }
         }
     }
     Ok(stats)

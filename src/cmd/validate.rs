@@ -74,7 +74,10 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
             v.with_warnings,
         );
         if stats.inputs_failed > 0 {
-            summary.push_str(&format!("; {} could not be read", plural(stats.inputs_failed, "input")));
+            summary.push_str(&format!(
+                "; {} could not be read",
+                plural(stats.inputs_failed, "input")
+            ));
         }
         let summary = if v.with_errors > 0 || stats.inputs_failed > 0 {
             paint.error(&summary)

@@ -45,7 +45,11 @@ pub fn write_snippet<W: Write>(
     let pad = " ".repeat(gutter.len());
     let bar = paint.accent("|");
     writeln!(out, "{pad} {bar}")?;
-    writeln!(out, "{} {bar} {prefix}{window}{suffix}", paint.accent(&gutter))?;
+    writeln!(
+        out,
+        "{} {bar} {prefix}{window}{suffix}",
+        paint.accent(&gutter)
+    )?;
     let indent = " ".repeat(caret - from + prefix.chars().count());
     writeln!(out, "{pad} {bar} {indent}{}", paint.error("^"))
 }
@@ -61,7 +65,10 @@ mod tests {
         let mut out = Vec::new();
         write_snippet(&mut out, text, at, Some(7), Paint::OFF).unwrap();
         let out = String::from_utf8(out).unwrap();
-        assert_eq!(out, "  |\n7 |   <FROM_MASK><FROM_MASK>\n  |              ^\n");
+        assert_eq!(
+            out,
+            "  |\n7 |   <FROM_MASK><FROM_MASK>\n  |              ^\n"
+        );
     }
 
     #[test]

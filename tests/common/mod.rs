@@ -15,7 +15,9 @@ pub fn postback() -> Command {
 
 /// A fixture under `tests/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The text of a fixture.
@@ -38,10 +40,104 @@ pub const PROVIDER_EXAMPLES: [&str; 9] = [
 
 /// Runs `postback ARGS` with `stdin` and returns (status, stdout, stderr).
 pub fn run_with_stdin(args: &[&str], stdin: impl Into<Vec<u8>>) -> (i32, String, String) {
-    let out = postback().args(args).write_stdin(stdin).output().expect("postback runs");
+    let out = postback()
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("postback runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// One finished run of the binary; shown whole (command, status, stdout,
+/// stderr) when an assertion about it fails.
+pub struct Run {
+    pub command: String,
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The stdout lines.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "\n$ {}\nstatus: {}\n--- stdout\n{}--- stderr\n{}---",
+            self.command, self.status, self.stdout, self.stderr
+        )
+    }
+}
+
+/// The crate root: tests run the binary from here, so fixture paths print as
+/// `tests/fixtures/...`, as a user in the repository would see them.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `postback ARGS` from the crate root with empty stdin.
+pub fn exec(args: &[&str]) -> Run {
+    exec_stdin(args, Vec::new())
+}
+
+/// Runs `postback ARGS` from the crate root with `stdin`.
+pub fn exec_stdin(args: &[&str], stdin: impl Into<Vec<u8>>) -> Run {
+    let out = postback()
+        .current_dir(root())
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("postback runs");
+    Run {
+        command: format!("postback {}", args.join(" ")),
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The `PATH:LINE:COLUMN: SEVERITY[RULE]` part of each finding line, the
+/// message left out.
+pub fn prefixes(run: &Run) -> Vec<String> {
+    run.stdout
+        .lines()
+        .map(|line| match line.find("]: ") {
+            Some(i) => line[..=i].to_string(),
+            None => line.to_string(),
+        })
+        .collect()
+}
+
+/// Line and column (1-based, in characters) of a byte offset, counted
+/// independently of the crate's own code.
+pub fn line_col(text: &[u8], offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let mut tail = &before[line_start..];
+    if line_start == 0 {
+        tail = tail.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(tail);
+    }
+    let column = String::from_utf8_lossy(tail).chars().count() as u64 + 1;
+    (line, column)
+}
+
+/// `--format json` output parsed, one value per line.
+pub fn json_findings(run: &Run) -> Vec<serde_json::Value> {
+    run.stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a JSON line: {line:?}: {e}{run}"))
+        })
+        .collect()
 }
