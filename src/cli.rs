@@ -88,15 +88,30 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// Worker threads (default: the available cores). Output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
     /// Records larger than this are reported as oversized and skipped (e.g. 512K, 4M).
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
     pub max_record_size: usize,
+}
+
+impl InputArgs {
+    /// The number of worker threads to use.
+    pub fn jobs(&self) -> usize {
+        match self.jobs {
+            Some(n) => usize::from(n),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
 }
 
 impl Default for InputArgs {
     fn default() -> Self {
         InputArgs {
             paths: Vec::new(),
+            jobs: None,
             max_record_size: DEFAULT_MAX_RECORD,
         }
     }

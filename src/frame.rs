@@ -143,7 +143,8 @@ impl<R: Read> Framer<R> {
 
     /// Sizes the first reads for an input of about `bytes` bytes.
     pub fn size_hint(mut self, bytes: u64) -> Self {
-        let wanted = usize::try_from(bytes).unwrap_or(CHUNK).saturating_add(1);
+        // At most a chunk, so the power of two cannot overflow.
+        let wanted = bytes.min(CHUNK as u64) as usize + 1;
         self.chunk = wanted.next_power_of_two().clamp(4096, CHUNK);
         self
     }

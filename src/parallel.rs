@@ -32,8 +32,13 @@ pub enum Event<O> {
     Output(O),
     /// An input was read to its end.
     InputRead { bytes: u64 },
-    /// An input could not be opened or read to its end (what came before was processed).
-    InputFailed { name: String, error: io::Error },
+    /// An input could not be opened, or (`partial`) could not be read to its
+    /// end, in which case what came before was processed.
+    InputFailed {
+        name: String,
+        error: io::Error,
+        partial: bool,
+    },
 }
 
 /// Small files are read whole by a worker; larger ones are framed by the
@@ -183,8 +188,14 @@ enum Unit {
 }
 
 enum NoteKind {
-    Read { bytes: u64 },
-    Failed { name: String, error: io::Error },
+    Read {
+        bytes: u64,
+    },
+    Failed {
+        name: String,
+        error: io::Error,
+        partial: bool,
+    },
 }
 
 /// Records cut from a large input, copied out of the framer's buffer.
@@ -313,6 +324,7 @@ fn produce(
                 send(Unit::Note(NoteKind::Failed {
                     name: err.path.display().to_string(),
                     error: err.error,
+                    partial: false,
                 }))?;
                 continue;
             }
@@ -344,6 +356,7 @@ fn produce(
                 send(Unit::Note(NoteKind::Failed {
                     name: name.to_string(),
                     error,
+                    partial: false,
                 }))?;
                 continue;
             }
@@ -364,6 +377,7 @@ fn produce(
             Some(error) => NoteKind::Failed {
                 name: name.to_string(),
                 error,
+                partial: true,
             },
             None => NoteKind::Read {
                 bytes: framer.bytes_read(),
@@ -381,7 +395,15 @@ fn produce(
 fn process<J: Job>(unit: Unit, options: &Options, job: &J) -> Vec<Event<J::Output>> {
     match unit {
         Unit::Note(NoteKind::Read { bytes }) => vec![Event::InputRead { bytes }],
-        Unit::Note(NoteKind::Failed { name, error }) => vec![Event::InputFailed { name, error }],
+        Unit::Note(NoteKind::Failed {
+            name,
+            error,
+            partial,
+        }) => vec![Event::InputFailed {
+            name,
+            error,
+            partial,
+        }],
         Unit::Batch(batch) => {
             let mut out = J::Output::default();
             let mut failed = None;
@@ -409,12 +431,19 @@ fn read_file<J: Job>(source: Source, options: &Options, job: &J, events: &mut Ve
     let (reader, size) = match source.open_sized() {
         Ok(opened) => opened,
         Err(error) => {
-            events.push(Event::InputFailed { name, error });
+            events.push(Event::InputFailed {
+                name,
+                error,
+                partial: false,
+            });
             return;
         }
     };
     let mut out = J::Output::default();
-    let mut framer = Framer::new(reader, options.max_record).size_hint(size.unwrap_or(u64::MAX));
+    let mut framer = Framer::new(reader, options.max_record);
+    if let Some(size) = size {
+        framer = framer.size_hint(size);
+    }
     let mut failed = None;
     while let Some(frame) = framer.next_frame() {
         if let Err(err) = each_record(&name, frame, options, &mut |r| job.record(r, &mut out)) {
@@ -424,7 +453,11 @@ fn read_file<J: Job>(source: Source, options: &Options, job: &J, events: &mut Ve
     }
     events.extend(with_render_error(out, failed, &name));
     events.push(match framer.take_error() {
-        Some(error) => Event::InputFailed { name, error },
+        Some(error) => Event::InputFailed {
+            name,
+            error,
+            partial: true,
+        },
         None => Event::InputRead {
             bytes: framer.bytes_read(),
         },
@@ -439,6 +472,7 @@ fn with_render_error<O>(out: O, failed: Option<io::Error>, name: &str) -> Vec<Ev
         events.push(Event::InputFailed {
             name: name.to_string(),
             error: io::Error::other(format!("could not render a record: {error}")),
+            partial: true,
         });
     }
     events

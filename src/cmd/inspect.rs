@@ -4,49 +4,61 @@
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
-use postback::engine::{Record, Sink};
+use postback::engine::Record;
+use postback::parallel::Job;
 use postback::render::inspect::{Cards, Tally};
 use postback::render::terminal::Paint;
 
-use super::{finish, read_all, stdout, Outcome};
+use super::{finish, read_jobs, stdout, Outcome};
 use crate::cli::{ColorChoice, InspectArgs};
 
-struct Inspector<W> {
-    out: W,
-    cards: Cards,
+/// Cards for some records, separated by blank lines, and their tally.
+#[derive(Default)]
+struct Shown {
+    text: Vec<u8>,
     tally: Tally,
 }
 
-impl<W: Write> Sink for Inspector<W> {
-    fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
-        if self.tally.shown() > 0 {
-            writeln!(self.out)?;
+/// Draws cards; runs on any worker.
+struct Inspect(Cards);
+
+impl Job for Inspect {
+    type Output = Shown;
+
+    fn record(&self, record: &Record<'_>, out: &mut Shown) -> io::Result<()> {
+        if out.tally.shown() > 0 {
+            writeln!(out.text)?;
         }
-        self.cards.write(&mut self.out, record)?;
-        self.tally.add(record);
+        self.0.write(&mut out.text, record)?;
+        out.tally.add(record);
         Ok(())
     }
 }
 
 pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
     let paint = Paint::new(color.enabled(io::stdout().is_terminal()));
-    let mut inspector = Inspector {
-        out: stdout(),
-        cards: Cards::new(paint),
-        tally: Tally::default(),
-    };
-    let stats = read_all(&args.input, &mut inspector)?;
+    let cards = Inspect(Cards::new(paint));
+    let mut out = stdout();
+    let mut tally = Tally::default();
+    let stats = read_jobs(&args.input, &cards, |shown| {
+        // Cards are separated by a blank line, across outputs too.
+        if tally.shown() > 0 && shown.tally.shown() > 0 {
+            writeln!(out)?;
+        }
+        tally.merge(shown.tally);
+        out.write_all(&shown.text)
+    })?;
     let mut open = !stats.output_closed;
-    if open && inspector.tally.shown() > 1 {
-        let written = writeln!(inspector.out)
-            .and_then(|()| inspector.tally.write_summary(&mut inspector.out, paint));
+    if open && tally.shown() > 1 {
+        let written = writeln!(out)
+            .and_then(|()| tally.write_summary(&mut out, paint));
         match written {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::BrokenPipe => open = false,
             Err(err) => return Err(anyhow::Error::new(err).context("cannot write output")),
         }
     }
-    if open && finish(&mut inspector.out)? && inspector.tally.shown() == 0 && stats.inputs_read > 0
+    if open && finish(&mut out)? && tally.shown() == 0 && stats.inputs_read > 0
     {
         // Nothing on stdout would look like a hang or a bug: say why.
         let inputs = match stats.inputs_read {
@@ -55,7 +67,7 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
         };
         let _ = writeln!(io::stderr(), "postback: no postback found in {inputs}");
     }
-    let findings = if inspector.tally.with_errors() > 0 {
+    let findings = if tally.with_errors() > 0 {
         Outcome::Findings
     } else {
         Outcome::Clean

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use postback::engine::{read_input, Options, Sink, Stop};
+use postback::parallel::{self, Event, Job};
 use postback::input::{expand, Source};
 use postback::render::terminal::escape;
 
@@ -143,6 +144,63 @@ pub fn read_all<S: Sink + ?Sized>(args: &InputArgs, sink: &mut S) -> Result<Read
         }
     }
     Ok(stats)
+}
+
+/// Reads every input named by `args`, running `job` on each record with
+/// `--jobs` workers; `emit` receives the outputs in input order. Inputs that
+/// cannot be read are reported on stderr in their place and the run goes on.
+/// A closed output pipe ends the run quietly (`output_closed`); any other
+/// output failure is an error.
+pub fn read_jobs<J: Job>(
+    args: &InputArgs,
+    job: &J,
+    mut emit: impl FnMut(J::Output) -> io::Result<()>,
+) -> Result<ReadStats> {
+    if args.paths.is_empty() && io::stdin().is_terminal() {
+        bail!(
+            "no input: standard input is a terminal\n\
+             pass a file or directory (postback validate dump.log), pipe a capture in\n\
+             (pbpaste | postback inspect), or give `-` to type postbacks and end with Ctrl-D"
+        );
+    }
+    let options = Options {
+        max_record: args.max_record_size,
+    };
+    let mut stats = ReadStats::default();
+    let result = parallel::run(expand(&args.paths), &options, args.jobs(), job, &mut |event| {
+        match event {
+            Event::Output(output) => emit(output)?,
+            Event::InputRead { bytes } => {
+                stats.inputs_read += 1;
+                stats.bytes += bytes;
+            }
+            Event::InputFailed {
+                name,
+                error,
+                partial,
+            } => {
+                if partial {
+                    let error = io::Error::new(
+                        error.kind(),
+                        format!("could not be read to its end: {error}; what came before was processed"),
+                    );
+                    report_input_error(&name, &error);
+                } else {
+                    report_input_error(&name, &error);
+                }
+                stats.inputs_failed += 1;
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(stats),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+            stats.output_closed = true;
+            Ok(stats)
+        }
+        Err(err) => Err(anyhow::Error::new(err).context("cannot write output")),
+    }
 }
 
 fn report_input_error(name: &str, err: &io::Error) {

@@ -3,41 +3,64 @@
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
-use postback::engine::{Record, Sink};
+use postback::engine::Record;
+use postback::parallel::Job;
 use postback::render::findings::{write_human, write_json, HumanStyle};
 use postback::render::terminal::Paint;
 
-use super::{finish, read_all, stdout, Outcome};
+use super::{finish, read_jobs, stdout, Outcome};
 use crate::cli::{ColorChoice, FindingFormat, ValidateArgs};
 
-struct Validator<W> {
-    out: W,
+/// Renders findings; runs on any worker.
+struct Validate {
     format: FindingFormat,
     style: HumanStyle,
     strict: bool,
+}
+
+/// Findings rendered for some records, and their counts.
+#[derive(Default)]
+struct Checked {
+    text: Vec<u8>,
+    counts: Counts,
+}
+
+#[derive(Default)]
+struct Counts {
     checked: u64,
     valid: u64,
     with_errors: u64,
     with_warnings: u64,
 }
 
-impl<W: Write> Sink for Validator<W> {
-    fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
-        self.checked += 1;
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.checked += other.checked;
+        self.valid += other.valid;
+        self.with_errors += other.with_errors;
+        self.with_warnings += other.with_warnings;
+    }
+}
+
+impl Job for Validate {
+    type Output = Checked;
+
+    fn record(&self, record: &Record<'_>, out: &mut Checked) -> io::Result<()> {
+        let counts = &mut out.counts;
+        counts.checked += 1;
         let warnings = record.has_warnings();
-        let errors = record.has_errors() || (self.strict && warnings);
-        if errors {
-            self.with_errors += 1;
+        if record.has_errors() || (self.strict && warnings) {
+            counts.with_errors += 1;
         } else {
-            self.valid += 1;
+            counts.valid += 1;
         }
         if warnings {
-            self.with_warnings += 1;
+            counts.with_warnings += 1;
         }
         for located in &record.findings {
             match self.format {
-                FindingFormat::Human => write_human(&mut self.out, record, located, self.style)?,
-                FindingFormat::Json => write_json(&mut self.out, record, located)?,
+                FindingFormat::Human => write_human(&mut out.text, record, located, self.style)?,
+                FindingFormat::Json => write_json(&mut out.text, record, located)?,
             }
         }
         Ok(())
@@ -46,32 +69,30 @@ impl<W: Write> Sink for Validator<W> {
 
 pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
     let stdout_tty = io::stdout().is_terminal();
-    let style = HumanStyle {
-        paint: Paint::new(color.enabled(stdout_tty)),
-        snippets: stdout_tty || color == ColorChoice::Always,
-    };
-    let mut validator = Validator {
-        out: stdout(),
+    let job = Validate {
         format: args.format,
-        style,
+        style: HumanStyle {
+            paint: Paint::new(color.enabled(stdout_tty)),
+            snippets: stdout_tty || color == ColorChoice::Always,
+        },
         strict: args.strict,
-        checked: 0,
-        valid: 0,
-        with_errors: 0,
-        with_warnings: 0,
     };
-    let stats = read_all(&args.input, &mut validator)?;
-    let open = !stats.output_closed && finish(&mut validator.out)?;
+    let mut out = stdout();
+    let mut counts = Counts::default();
+    let stats = read_jobs(&args.input, &job, |checked| {
+        counts.add(&checked.counts);
+        out.write_all(&checked.text)
+    })?;
+    let open = !stats.output_closed && finish(&mut out)?;
     if open && !args.quiet {
         let paint = Paint::new(color.enabled(io::stderr().is_terminal()));
-        let v = &validator;
         let mut summary = format!(
             "{} checked in {}: {} valid, {} with errors, {} with warnings",
-            plural(v.checked, "postback"),
+            plural(counts.checked, "postback"),
             plural(stats.inputs_read, "input"),
-            v.valid,
-            v.with_errors,
-            v.with_warnings,
+            counts.valid,
+            counts.with_errors,
+            counts.with_warnings,
         );
         if stats.inputs_failed > 0 {
             summary.push_str(&format!(
@@ -79,14 +100,14 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
                 plural(stats.inputs_failed, "input")
             ));
         }
-        let summary = if v.with_errors > 0 || stats.inputs_failed > 0 {
+        let summary = if counts.with_errors > 0 || stats.inputs_failed > 0 {
             paint.error(&summary)
         } else {
             paint.good(&summary)
         };
         let _ = writeln!(io::stderr(), "{summary}");
     }
-    let findings = if validator.with_errors > 0 {
+    let findings = if counts.with_errors > 0 {
         Outcome::Findings
     } else {
         Outcome::Clean

@@ -693,6 +693,23 @@ impl Tally {
         }
     }
 
+    /// Adds counts made over later records (on another thread), keeping
+    /// kinds in the order they were first seen.
+    pub fn merge(&mut self, later: Tally) {
+        self.shown += later.shown;
+        self.with_errors += later.with_errors;
+        self.with_warnings += later.with_warnings;
+        for (kind, n) in later.kinds {
+            match self.index.get(&kind) {
+                Some(&i) => self.kinds[i].1 += n,
+                None => {
+                    self.index.insert(kind.clone(), self.kinds.len());
+                    self.kinds.push((kind, n));
+                }
+            }
+        }
+    }
+
     /// Records shown so far.
     pub fn shown(&self) -> u64 {
         self.shown
