@@ -64,7 +64,12 @@ pub enum Command {
 
     /// Write every postback as JSON, NDJSON or CSV.
     #[command(
-        after_help = "Examples:\n  postback convert --to csv dump.log.gz -o dump.csv\n  postback convert --to ndjson hooks/ | jq -r .STATUS\n  postback convert dump.log -o dump.json --valid-only --rejects rejects.txt"
+        after_help = "Examples:\n  postback convert --to csv dump.log.gz -o dump.csv\n  postback convert --to ndjson hooks/ | jq -r .STATUS\n  postback convert dump.log -o dump.json --valid-only --rejects rejects.txt\n  postback convert --to csv --fields TRACKINGID,STATUS,EXTRA dump.log\n\n\
+Values are the element text exactly (entities decoded, not trimmed). A repeated field\n\
+becomes an array; N401 CONTENT becomes {\"FILE\": [...]}; in CSV such a cell holds JSON.\n\
+Default CSV columns:\n  ORIGIN,CODE,STATUS,SENTAS,MMSID,FROM,FROM_MASK,TO,TRACKINGID,SPID,TIMESTAMP,\n  AGGREGATORID,HANDSET,OS,STATUSDETAILS,AUDIONAME,VIDEONAME,EXTRA\n\
+Summary on stderr: converted, skipped, rejected, inputs read.\n\
+Exit status: 0 all converted, 1 a record could not be converted, 2 an input or the output failed."
     )]
     Convert(ConvertArgs),
 
@@ -152,33 +157,42 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Output format; inferred from -o's extension (.json, .ndjson/.jsonl, .csv) when absent.
-    #[arg(long, value_enum)]
+    /// Output format: `json` (one array), `ndjson` (one object a line) or `csv`.
+    /// Inferred from -o's extension (.json, .ndjson/.jsonl, .csv) when absent.
+    #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: Option<ConvertFormat>,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE (created or truncated) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// CSV columns to write, in this order (default: the standard columns plus EXTRA).
+    /// CSV only: the columns to write, in this order, instead of the default ones
+    /// (listed below). EXTRA is written only if listed; it then holds, as a JSON
+    /// object, every field not in the other columns (and the full list of a repeated
+    /// one). `#text` is text written directly inside <POSTBACK>.
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,
 
-    /// Skip postbacks that have validation errors.
+    /// Skip postbacks that have validation errors (as `postback validate` reports
+    /// them); they are counted as skipped. By default they are converted: they are data.
     #[arg(long)]
     pub valid_only: bool,
 
-    /// Write the raw text of records that cannot be converted to FILE.
+    /// Write the raw text of every record that cannot be converted (not well-formed,
+    /// a DOCTYPE document) to FILE, each followed by a newline, so the file can be
+    /// fixed and converted again. An oversized record is never held in memory: only
+    /// its finding on stderr records it.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 
-    /// Spreadsheet-safe CSV: UTF-8 BOM, CRLF rows, and cells starting with = + - @ tab or CR
-    /// prefixed with ' so they cannot run as formulas. This ALTERS such cells; the default
-    /// output is exact.
+    /// CSV for spreadsheets: UTF-8 BOM, CRLF line ends, and every cell that starts
+    /// with = + - @ tab or CR gets a ' in front so that it cannot run as a formula.
+    /// This ALTERS those cells (a STATUSDETAILS of "-1" becomes "'-1"); without
+    /// --excel the output is exact.
     #[arg(long)]
     pub excel: bool,
 
-    /// No summary on stderr.
+    /// No summary on stderr (findings about records that cannot be converted still appear).
     #[arg(short, long)]
     pub quiet: bool,
 }

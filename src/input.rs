@@ -53,7 +53,9 @@ impl Source {
 
 /// Peeks at the first bytes: gzip's magic number means a gzip stream
 /// (several members, as `cat a.gz b.gz` makes, are read one after another).
-fn decompress<R: BufRead + Send + 'static>(mut reader: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
+fn decompress<R: BufRead + Send + 'static>(
+    mut reader: R,
+) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let head = loop {
         match reader.fill_buf() {
             Ok(head) => break head,

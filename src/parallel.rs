@@ -408,7 +408,9 @@ fn process<J: Job>(unit: Unit, options: &Options, job: &J) -> Vec<Event<J::Outpu
             let mut out = J::Output::default();
             let mut failed = None;
             for frame in batch.frames() {
-                if let Err(err) = each_record(&batch.source, frame, options, &mut |r| job.record(r, &mut out)) {
+                if let Err(err) = each_record(&batch.source, frame, options, &mut |r| {
+                    job.record(r, &mut out)
+                }) {
                     failed = Some(err);
                     break;
                 }
@@ -426,7 +428,12 @@ fn process<J: Job>(unit: Unit, options: &Options, job: &J) -> Vec<Event<J::Outpu
 }
 
 /// Reads one small file whole into events: its output, then its outcome.
-fn read_file<J: Job>(source: Source, options: &Options, job: &J, events: &mut Vec<Event<J::Output>>) {
+fn read_file<J: Job>(
+    source: Source,
+    options: &Options,
+    job: &J,
+    events: &mut Vec<Event<J::Output>>,
+) {
     let name = source.name();
     let (reader, size) = match source.open_sized() {
         Ok(opened) => opened,

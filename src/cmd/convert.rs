@@ -1,10 +1,408 @@
-//! `postback convert`.
+//! `postback convert`: every postback as JSON, NDJSON or CSV on stdout (or
+//! `-o FILE`); records that cannot be converted reported on stderr and, with
+//! `--rejects`, kept verbatim; a summary whose counts add up on stderr.
+//!
+//! Workers convert runs of records into parts; the main thread writes the
+//! parts, findings and rejects in input order, so the output is the same for
+//! any `--jobs`.
 
-use anyhow::{bail, Result};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use super::Outcome;
-use crate::cli::ColorChoice;
+use anyhow::{bail, Context, Result};
+use postback::engine::{Located, Record, Sink};
+use postback::finding::{Finding, Rule};
+use postback::parallel::Job;
+use postback::render::convert::{
+    too_deep, Assembly, CsvOptions, Format, Part, DEFAULT_COLUMNS, MAX_DEPTH,
+};
+use postback::render::findings::{write_human, HumanStyle};
+use postback::render::terminal::{escape, Paint};
 
-pub fn run(_args: crate::cli::ConvertArgs, _color: ColorChoice) -> Result<Outcome> {
-    bail!("not written yet")
+use super::validate::plural;
+use super::{read_all, read_jobs, stdout, Outcome};
+use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
+
+/// Converts records; runs on any worker. What it makes of a run of records
+/// is emitted in input order by the main thread.
+struct Convert {
+    format: Format,
+    valid_only: bool,
+    /// Whether rejected records' text is kept (`--rejects`).
+    keep_rejects: bool,
+    /// How a rejected record's finding is shown on stderr.
+    style: HumanStyle,
+}
+
+/// Some records converted, with what goes to stderr and the rejects file.
+#[derive(Default)]
+struct Converted {
+    /// Made on the first postback: `Default` cannot know the format.
+    part: Option<Part>,
+    /// Rejected records' findings, for stderr.
+    report: Vec<u8>,
+    /// Rejected records' raw text, each followed by a newline.
+    rejects: Vec<u8>,
+    counts: Counts,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    converted: u64,
+    skipped: u64,
+    rejected: u64,
+}
+
+impl Job for Convert {
+    type Output = Converted;
+
+    fn record(&self, record: &Record<'_>, out: &mut Converted) -> io::Result<()> {
+        let Some(postback) = &record.postback else {
+            return self.reject(record, None, out);
+        };
+        if self.valid_only && record.has_errors() {
+            out.counts.skipped += 1;
+            return Ok(());
+        }
+        if let Some(deep) = too_deep(postback) {
+            let finding = Finding::new(
+                Rule::NestedElement,
+                deep.at,
+                format!(
+                    "<{}> is nested more than {MAX_DEPTH} levels deep: too deep to convert",
+                    deep.name
+                ),
+            )
+            .help("real postbacks nest at most two levels (N401's CONTENT and FILE)");
+            return self.reject(record, Some(finding), out);
+        }
+        let format = &self.format;
+        out.part
+            .get_or_insert_with(|| format.part())
+            .write(postback)?;
+        out.counts.converted += 1;
+        Ok(())
+    }
+}
+
+impl Convert {
+    /// Reports a record that cannot be converted, with its findings (or the
+    /// one given), and keeps its text for the rejects file.
+    fn reject(
+        &self,
+        record: &Record<'_>,
+        why: Option<Finding>,
+        out: &mut Converted,
+    ) -> io::Result<()> {
+        out.counts.rejected += 1;
+        match why {
+            Some(mut finding) => {
+                // Placed as the engine places its own: inside a JSON string or
+                // form value, at the value, with the place in the decoded text.
+                let location = match (record.embedding, record.decoded_at) {
+                    (Some(kind), Some(decoded_at)) => {
+                        let inner = decoded_at.within(record.text, finding.at);
+                        finding.message.push_str(&format!(
+                            " (line {}, column {} of the decoded {})",
+                            inner.line,
+                            inner.column,
+                            kind.describe()
+                        ));
+                        record.at
+                    }
+                    _ => record.at.within(record.text, finding.at),
+                };
+                let located = Located {
+                    location,
+                    in_record: finding.at,
+                    finding,
+                };
+                write_human(&mut out.report, record, &located, self.style)?;
+            }
+            None => {
+                for located in &record.findings {
+                    write_human(&mut out.report, record, located, self.style)?;
+                }
+            }
+        }
+        // An oversized record was never held, so there is no text to keep;
+        // its finding on stderr is the trace.
+        if self.keep_rejects && !record.text.is_empty() {
+            out.rejects.extend_from_slice(record.text);
+            out.rejects.push(b'\n');
+        }
+        Ok(())
+    }
+}
+
+/// A sink for nothing: see `run`.
+struct Nothing;
+
+impl Sink for Nothing {
+    fn record(&mut self, _: &Record<'_>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A file whose write errors name it, so that "No space left on device"
+/// says where; the error's kind is kept.
+struct Named<W> {
+    inner: W,
+    name: String,
+}
+
+impl<W: Write> Named<W> {
+    fn wrap(&self, err: io::Error) -> io::Error {
+        io::Error::new(err.kind(), format!("{}: {err}", self.name))
+    }
+}
+
+impl<W: Write> Write for Named<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.wrap(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.wrap(e))
+    }
+}
+
+/// Creates (or truncates) a file to write into, buffered.
+fn create(path: &Path) -> Result<BufWriter<Named<File>>> {
+    let file = File::create(path)
+        .with_context(|| format!("cannot create {}", escape(&path.display().to_string())))?;
+    Ok(BufWriter::with_capacity(
+        64 * 1024,
+        Named {
+            inner: file,
+            name: escape(&path.display().to_string()).into_owned(),
+        },
+    ))
+}
+
+/// The format named by `--to`, else the one `-o`'s extension implies.
+fn choose_format(to: Option<ConvertFormat>, output: Option<&Path>) -> Result<ConvertFormat> {
+    if let Some(format) = to {
+        return Ok(format);
+    }
+    let hint = "pass --to json, --to ndjson or --to csv, or name the -o file \
+                with a .json, .ndjson, .jsonl or .csv extension";
+    let Some(path) = output.filter(|p| p.as_os_str() != "-") else {
+        bail!("which format? {hint}");
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("json") => Ok(ConvertFormat::Json),
+        Some("ndjson" | "jsonl") => Ok(ConvertFormat::Ndjson),
+        Some("csv") => Ok(ConvertFormat::Csv),
+        _ => bail!(
+            "cannot tell the format from the name {}: {hint}",
+            escape(&path.display().to_string())
+        ),
+    }
+}
+
+/// The CSV columns: `--fields` (trimmed, each named once) or the default ones.
+fn columns(fields: Option<&[String]>) -> Result<Vec<String>> {
+    let Some(fields) = fields else {
+        return Ok(DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect());
+    };
+    let mut columns: Vec<String> = Vec::with_capacity(fields.len());
+    for name in fields.iter().map(|f| f.trim()) {
+        if name.is_empty() {
+            bail!("--fields has an empty name; write e.g. --fields CODE,STATUS,TO");
+        }
+        if columns.iter().any(|c| c == name) {
+            bail!("--fields names {} twice", escape(name));
+        }
+        columns.push(name.to_string());
+    }
+    Ok(columns)
+}
+
+/// Whether two paths name the same file (for files that exist), or are
+/// spelled the same (for those that do not yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Refuses to truncate an input by writing an output over it.
+fn check_outputs(args: &ConvertArgs) -> Result<()> {
+    let outputs: Vec<(&str, &PathBuf)> = [
+        ("-o", args.output.as_ref()),
+        ("--rejects", args.rejects.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| Some((flag, path?)))
+    .filter(|(_, path)| path.as_os_str() != "-")
+    .collect();
+    if let [(_, a), (_, b)] = outputs[..] {
+        if same_file(a, b) {
+            bail!("-o and --rejects name the same file; give them different files");
+        }
+    }
+    for (flag, output) in &outputs {
+        if let Some(input) = args
+            .input
+            .paths
+            .iter()
+            .find(|p| p.as_os_str() != "-" && same_file(p, output))
+        {
+            bail!(
+                "{flag} {} is also an input: writing it would destroy it before it is read",
+                escape(&input.display().to_string())
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
+    let output = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let to = choose_format(args.to, args.output.as_deref())?;
+    if to != ConvertFormat::Csv {
+        if args.excel {
+            bail!(
+                "--excel shapes CSV for spreadsheets; it cannot be used with --to json or ndjson"
+            );
+        }
+        if args.fields.is_some() {
+            bail!("--fields picks CSV columns; with JSON, select keys downstream (e.g. jq '{{CODE, STATUS}}')");
+        }
+    }
+    let columns = columns(args.fields.as_deref())?;
+    check_outputs(&args)?;
+    if args.input.paths.is_empty() && io::stdin().is_terminal() {
+        // read_all refuses a terminal on stdin with its own advice; let it,
+        // before an -o or --rejects file is created or truncated for nothing.
+        read_all(&args.input, &mut Nothing)?;
+    }
+
+    let (out, to_terminal): (Box<dyn Write>, bool) = match output {
+        Some(path) => (Box::new(create(path)?), false),
+        None => (stdout(), io::stdout().is_terminal()),
+    };
+    let format = match to {
+        ConvertFormat::Json => Format::Json,
+        ConvertFormat::Ndjson => Format::Ndjson,
+        ConvertFormat::Csv => Format::Csv(CsvOptions {
+            columns,
+            excel: args.excel,
+            // CLI.md: payload text never reaches a terminal raw. JSON escapes
+            // such characters without changing the value; CSV cannot, so only
+            // a terminal gets the escaped view.
+            escape_controls: to_terminal,
+        }),
+    };
+    let mut assembly = Assembly::new(out, &format).context("cannot write output")?;
+    let mut rejects = match &args.rejects {
+        Some(path) => Some(create(path)?),
+        None => None,
+    };
+    let stderr_tty = io::stderr().is_terminal();
+    let job = Convert {
+        format,
+        valid_only: args.valid_only,
+        keep_rejects: rejects.is_some(),
+        style: HumanStyle {
+            paint: Paint::new(color.enabled(stderr_tty)),
+            snippets: stderr_tty || color == ColorChoice::Always,
+        },
+    };
+
+    let mut counts = Counts::default();
+    let stats = read_jobs(&args.input, &job, |converted| {
+        if let Some(part) = converted.part {
+            assembly.push(part)?;
+        }
+        // Counted once written: records whose output met a closed pipe
+        // neither count nor set the exit status.
+        counts.converted += converted.counts.converted;
+        counts.skipped += converted.counts.skipped;
+        counts.rejected += converted.counts.rejected;
+        // Best effort: a stderr that cannot be written must not stop the
+        // conversion, whose output is elsewhere.
+        let _ = io::stderr().write_all(&converted.report);
+        if let Some(rejects) = &mut rejects {
+            rejects.write_all(&converted.rejects)?;
+        }
+        Ok(())
+    })?;
+    let open = !stats.output_closed
+        && match assembly.finish() {
+            Ok(()) => true,
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => false,
+            Err(err) => return Err(anyhow::Error::new(err).context("cannot write output")),
+        };
+    if let Some(rejects) = &mut rejects {
+        rejects.flush().context("cannot write rejects")?;
+    }
+
+    if open && !args.quiet {
+        let mut summary = format!(
+            "{} converted, {} skipped, {} rejected, from {}",
+            counts.converted,
+            counts.skipped,
+            counts.rejected,
+            plural(stats.inputs_read, "input")
+        );
+        if stats.inputs_failed > 0 {
+            summary.push_str(&format!(
+                "; {} could not be read",
+                plural(stats.inputs_failed, "input")
+            ));
+        }
+        let paint = Paint::new(color.enabled(stderr_tty));
+        let summary = if counts.rejected > 0 || stats.inputs_failed > 0 {
+            paint.error(&summary)
+        } else {
+            paint.good(&summary)
+        };
+        let _ = writeln!(io::stderr(), "{summary}");
+    }
+    let rejected = if counts.rejected > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    };
+    Ok(rejected.max(stats.outcome()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_comes_from_to_or_the_extension() {
+        let infer = |name: &str| choose_format(None, Some(Path::new(name))).ok();
+        assert_eq!(infer("a.json"), Some(ConvertFormat::Json));
+        assert_eq!(infer("a.JSONL"), Some(ConvertFormat::Ndjson));
+        assert_eq!(infer("dir.d/a.ndjson"), Some(ConvertFormat::Ndjson));
+        assert_eq!(infer("a.csv"), Some(ConvertFormat::Csv));
+        assert_eq!(infer("a.txt"), None);
+        assert_eq!(infer("-"), None);
+        assert!(choose_format(None, None).is_err());
+        let to = choose_format(Some(ConvertFormat::Csv), Some(Path::new("a.json")));
+        assert_eq!(to.ok(), Some(ConvertFormat::Csv));
+    }
+
+    #[test]
+    fn fields_are_trimmed_and_named_once() {
+        let given = |list: &[&str]| {
+            columns(Some(
+                &list.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            ))
+        };
+        assert_eq!(given(&["CODE", " TO"]).unwrap(), ["CODE", "TO"]);
+        assert!(given(&["CODE", ""]).is_err());
+        assert!(given(&["TO", "TO"]).is_err());
+        assert_eq!(columns(None).unwrap().len(), DEFAULT_COLUMNS.len());
+    }
 }

@@ -50,16 +50,14 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
     })?;
     let mut open = !stats.output_closed;
     if open && tally.shown() > 1 {
-        let written = writeln!(out)
-            .and_then(|()| tally.write_summary(&mut out, paint));
+        let written = writeln!(out).and_then(|()| tally.write_summary(&mut out, paint));
         match written {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::BrokenPipe => open = false,
             Err(err) => return Err(anyhow::Error::new(err).context("cannot write output")),
         }
     }
-    if open && finish(&mut out)? && tally.shown() == 0 && stats.inputs_read > 0
-    {
+    if open && finish(&mut out)? && tally.shown() == 0 && stats.inputs_read > 0 {
         // Nothing on stdout would look like a hang or a bug: say why.
         let inputs = match stats.inputs_read {
             1 => "1 input".to_string(),

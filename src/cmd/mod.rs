@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use postback::engine::{read_input, Options, Sink, Stop};
-use postback::parallel::{self, Event, Job};
 use postback::input::{expand, Source};
+use postback::parallel::{self, Event, Job};
 use postback::render::terminal::escape;
 
 use crate::cli::{Cli, Command, InputArgs};
@@ -167,32 +167,38 @@ pub fn read_jobs<J: Job>(
         max_record: args.max_record_size,
     };
     let mut stats = ReadStats::default();
-    let result = parallel::run(expand(&args.paths), &options, args.jobs(), job, &mut |event| {
-        match event {
-            Event::Output(output) => emit(output)?,
-            Event::InputRead { bytes } => {
-                stats.inputs_read += 1;
-                stats.bytes += bytes;
-            }
-            Event::InputFailed {
-                name,
-                error,
-                partial,
-            } => {
-                if partial {
-                    let error = io::Error::new(
+    let result = parallel::run(
+        expand(&args.paths),
+        &options,
+        args.jobs(),
+        job,
+        &mut |event| {
+            match event {
+                Event::Output(output) => emit(output)?,
+                Event::InputRead { bytes } => {
+                    stats.inputs_read += 1;
+                    stats.bytes += bytes;
+                }
+                Event::InputFailed {
+                    name,
+                    error,
+                    partial,
+                } => {
+                    if partial {
+                        let error = io::Error::new(
                         error.kind(),
                         format!("could not be read to its end: {error}; what came before was processed"),
                     );
-                    report_input_error(&name, &error);
-                } else {
-                    report_input_error(&name, &error);
+                        report_input_error(&name, &error);
+                    } else {
+                        report_input_error(&name, &error);
+                    }
+                    stats.inputs_failed += 1;
                 }
-                stats.inputs_failed += 1;
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     match result {
         Ok(()) => Ok(stats),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {

