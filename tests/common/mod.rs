@@ -122,7 +122,10 @@ pub fn prefixes(run: &Run) -> Vec<String> {
 pub fn line_col(text: &[u8], offset: usize) -> (u64, u64) {
     let before = &text[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let mut tail = &before[line_start..];
     if line_start == 0 {
         tail = tail.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(tail);
