@@ -97,6 +97,10 @@ pub struct InputArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// No progress bar (it is only ever drawn on a terminal, on stderr).
+    #[arg(long = "no-progress", action = clap::ArgAction::SetFalse)]
+    pub progress: bool,
+
     /// Records larger than this are reported as oversized and skipped (e.g. 512K, 4M).
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
     pub max_record_size: usize,
@@ -117,6 +121,7 @@ impl Default for InputArgs {
         InputArgs {
             paths: Vec::new(),
             jobs: None,
+            progress: true,
             max_record_size: DEFAULT_MAX_RECORD,
         }
     }

@@ -2,6 +2,8 @@
 //! with its located findings, is pushed into a [`Sink`]. The engine never prints.
 
 use std::io::{self, Read};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use crate::check::check;
 use crate::finding::{Finding, Rule, Severity};
@@ -13,16 +15,29 @@ use crate::postback::{parse, Postback};
 pub const DEFAULT_MAX_RECORD: usize = 1024 * 1024;
 
 /// How inputs are read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// A record larger than this is reported as `oversized-record` and skipped.
     pub max_record: usize,
+    /// Counts the bytes read from files and stdin (before gunzip), for progress.
+    pub read_bytes: Option<Arc<AtomicU64>>,
+}
+
+impl Options {
+    /// Default options with another record size limit.
+    pub fn with_max_record(max_record: usize) -> Self {
+        Options {
+            max_record,
+            ..Options::default()
+        }
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_record: DEFAULT_MAX_RECORD,
+            read_bytes: None,
         }
     }
 }

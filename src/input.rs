@@ -4,6 +4,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 
@@ -28,14 +30,20 @@ impl Source {
 
     /// Opens the source as a stream of its content, gunzipped if it is gzip.
     pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
-        self.open_sized().map(|(reader, _)| reader)
+        self.open_sized(None).map(|(reader, _)| reader)
     }
 
-    /// Opens the source; also gives its size when it is known (a plain file).
-    pub fn open_sized(&self) -> io::Result<(Box<dyn Read + Send>, Option<u64>)> {
+    /// Opens the source; also gives its size when it is known (a plain
+    /// file). `counter`, if given, counts the bytes read before gunzip.
+    pub fn open_sized(
+        &self,
+        counter: Option<&Arc<AtomicU64>>,
+    ) -> io::Result<(Box<dyn Read + Send>, Option<u64>)> {
+        let counter = counter.cloned();
         match self {
             Source::Stdin => {
-                let (reader, _) = decompress(BufReader::with_capacity(64 * 1024, io::stdin()))?;
+                let stdin = Counting::new(io::stdin(), counter);
+                let (reader, _) = decompress(BufReader::with_capacity(64 * 1024, stdin))?;
                 Ok((reader, None))
             }
             Source::File(path) => {
@@ -44,10 +52,41 @@ impl Source {
                 if meta.is_dir() {
                     return Err(io::Error::other("is a directory"));
                 }
+                let file = Counting::new(file, counter);
                 let (reader, gzip) = decompress(BufReader::with_capacity(64 * 1024, file))?;
                 Ok((reader, (!gzip).then_some(meta.len())))
             }
         }
+    }
+
+    /// The size on disk, for a progress total (none for stdin).
+    pub fn disk_size(&self) -> Option<u64> {
+        match self {
+            Source::Stdin => None,
+            Source::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+        }
+    }
+}
+
+/// A reader that adds the bytes it passes on to a shared counter.
+struct Counting<R> {
+    inner: R,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R> Counting<R> {
+    fn new(inner: R, counter: Option<Arc<AtomicU64>>) -> Self {
+        Counting { inner, counter }
+    }
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(counter) = &self.counter {
+            counter.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
     }
 }
 

@@ -28,8 +28,8 @@ pub trait Job: Sync {
 /// What the emitter sees, in input order.
 #[derive(Debug)]
 pub enum Event<O> {
-    /// The rendered output of some records.
-    Output(O),
+    /// The rendered output of some records, and how many there were.
+    Output { output: O, records: u64 },
     /// An input was read to its end.
     InputRead { bytes: u64 },
     /// An input could not be opened, or (`partial`) could not be read to its
@@ -350,7 +350,10 @@ fn produce(
             send(Unit::Files(std::mem::take(&mut files)))?;
         }
         let name: Arc<str> = source.name().into();
-        let reader = match source.open() {
+        let reader = match source
+            .open_sized(options.read_bytes.as_ref())
+            .map(|(r, _)| r)
+        {
             Ok(reader) => reader,
             Err(error) => {
                 send(Unit::Note(NoteKind::Failed {
@@ -406,16 +409,18 @@ fn process<J: Job>(unit: Unit, options: &Options, job: &J) -> Vec<Event<J::Outpu
         }],
         Unit::Batch(batch) => {
             let mut out = J::Output::default();
+            let mut records = 0;
             let mut failed = None;
             for frame in batch.frames() {
                 if let Err(err) = each_record(&batch.source, frame, options, &mut |r| {
+                    records += 1;
                     job.record(r, &mut out)
                 }) {
                     failed = Some(err);
                     break;
                 }
             }
-            with_render_error(out, failed, &batch.source)
+            with_render_error(out, records, failed, &batch.source)
         }
         Unit::Files(sources) => {
             let mut events = Vec::with_capacity(sources.len() * 2);
@@ -435,7 +440,7 @@ fn read_file<J: Job>(
     events: &mut Vec<Event<J::Output>>,
 ) {
     let name = source.name();
-    let (reader, size) = match source.open_sized() {
+    let (reader, size) = match source.open_sized(options.read_bytes.as_ref()) {
         Ok(opened) => opened,
         Err(error) => {
             events.push(Event::InputFailed {
@@ -451,14 +456,18 @@ fn read_file<J: Job>(
     if let Some(size) = size {
         framer = framer.size_hint(size);
     }
+    let mut records = 0;
     let mut failed = None;
     while let Some(frame) = framer.next_frame() {
-        if let Err(err) = each_record(&name, frame, options, &mut |r| job.record(r, &mut out)) {
+        if let Err(err) = each_record(&name, frame, options, &mut |r| {
+            records += 1;
+            job.record(r, &mut out)
+        }) {
             failed = Some(err);
             break;
         }
     }
-    events.extend(with_render_error(out, failed, &name));
+    events.extend(with_render_error(out, records, failed, &name));
     events.push(match framer.take_error() {
         Some(error) => Event::InputFailed {
             name,
@@ -473,8 +482,13 @@ fn read_file<J: Job>(
 
 /// Rendering into memory does not fail in practice; if it ever does, the
 /// input is reported rather than a record silently lost.
-fn with_render_error<O>(out: O, failed: Option<io::Error>, name: &str) -> Vec<Event<O>> {
-    let mut events = vec![Event::Output(out)];
+fn with_render_error<O>(
+    output: O,
+    records: u64,
+    failed: Option<io::Error>,
+    name: &str,
+) -> Vec<Event<O>> {
+    let mut events = vec![Event::Output { output, records }];
     if let Some(error) = failed {
         events.push(Event::InputFailed {
             name: name.to_string(),

@@ -11,7 +11,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use postback::engine::{Located, Record, Sink};
+use postback::engine::{Located, Record};
 use postback::finding::{Finding, Rule};
 use postback::parallel::Job;
 use postback::render::convert::{
@@ -21,7 +21,7 @@ use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
 use super::validate::plural;
-use super::{read_all, read_jobs, stdout, Outcome};
+use super::{check_stdin, read_jobs, stdout, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
 /// Converts records; runs on any worker. What it makes of a run of records
@@ -132,15 +132,6 @@ impl Convert {
             out.rejects.extend_from_slice(record.text);
             out.rejects.push(b'\n');
         }
-        Ok(())
-    }
-}
-
-/// A sink for nothing: see `run`.
-struct Nothing;
-
-impl Sink for Nothing {
-    fn record(&mut self, _: &Record<'_>) -> io::Result<()> {
         Ok(())
     }
 }
@@ -279,11 +270,9 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     }
     let columns = columns(args.fields.as_deref())?;
     check_outputs(&args)?;
-    if args.input.paths.is_empty() && io::stdin().is_terminal() {
-        // read_all refuses a terminal on stdin with its own advice; let it,
-        // before an -o or --rejects file is created or truncated for nothing.
-        read_all(&args.input, &mut Nothing)?;
-    }
+    // Refuse a terminal on stdin before an -o or --rejects file is created
+    // or truncated for nothing.
+    check_stdin(&args.input)?;
 
     let (out, to_terminal): (Box<dyn Write>, bool) = match output {
         Some(path) => (Box::new(create(path)?), false),
@@ -318,7 +307,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     };
 
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, &job, |converted| {
+    let stats = read_jobs(&args.input, args.quiet, &job, |converted| {
         if let Some(part) = converted.part {
             assembly.push(part)?;
         }

@@ -40,7 +40,7 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
     let cards = Inspect(Cards::new(paint));
     let mut out = stdout();
     let mut tally = Tally::default();
-    let stats = read_jobs(&args.input, &cards, |shown| {
+    let stats = read_jobs(&args.input, false, &cards, |shown| {
         // Cards are separated by a blank line, across outputs too.
         if tally.shown() > 0 && shown.tally.shown() > 0 {
             writeln!(out)?;

@@ -5,18 +5,20 @@ mod carriers;
 mod codes;
 mod convert;
 mod inspect;
+mod progress;
 mod validate;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use postback::engine::{read_input, Options, Sink, Stop};
-use postback::input::{expand, Source};
+use postback::engine::Options;
+use postback::input::expand;
 use postback::parallel::{self, Event, Job};
 use postback::render::terminal::escape;
 
 use crate::cli::{Cli, Command, InputArgs};
+use progress::Progress;
 
 /// How a run ended, best to worst; the exit status is the worst seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,10 +83,9 @@ impl ReadStats {
     }
 }
 
-/// Reads every input named by `args` into `sink`. An input that cannot be
-/// read is reported on stderr and the run goes on; an output failure other
-/// than a closed pipe is returned as an error.
-pub fn read_all<S: Sink + ?Sized>(args: &InputArgs, sink: &mut S) -> Result<ReadStats> {
+/// Refuses to wait for input typed at a terminal nobody knows is read:
+/// with no path and a terminal on stdin, says how to give input instead.
+pub fn check_stdin(args: &InputArgs) -> Result<()> {
     if args.paths.is_empty() && io::stdin().is_terminal() {
         bail!(
             "no input: standard input is a terminal\n\
@@ -92,113 +93,60 @@ pub fn read_all<S: Sink + ?Sized>(args: &InputArgs, sink: &mut S) -> Result<Read
              (pbpaste | postback inspect), or give `-` to type postbacks and end with Ctrl-D"
         );
     }
-    let options = Options {
-        max_record: args.max_record_size,
-    };
-    let mut stats = ReadStats::default();
-    for input in expand(&args.paths) {
-        let source = match input {
-            Ok(source) => source,
-            Err(err) => {
-                report_input_error(&err.path.display().to_string(), &err.error);
-                stats.inputs_failed += 1;
-                continue;
-            }
-        };
-        let name = source.name();
-        let reader = match source.open() {
-            Ok(reader) => reader,
-            Err(err) => {
-                report_input_error(&name, &err);
-                stats.inputs_failed += 1;
-                continue;
-            }
-        };
-        match read_input(&name, reader, &options, sink) {
-            Ok(bytes) => {
-                stats.inputs_read += 1;
-                stats.bytes += bytes;
-            }
-            Err(Stop::Input(err)) => {
-                let what = if matches!(source, Source::Stdin) {
-                    "read"
-                } else {
-                    "read to its end"
-                };
-                report_input_error(
-                    &name,
-                    &io::Error::new(
-                        err.kind(),
-                        format!("could not be {what}: {err}; what came before was processed"),
-                    ),
-                );
-                stats.inputs_failed += 1;
-            }
-            Err(Stop::Output(err)) if err.kind() == io::ErrorKind::BrokenPipe => {
-                stats.output_closed = true;
-                return Ok(stats);
-            }
-            Err(Stop::Output(err)) => {
-                return Err(anyhow::Error::new(err).context("cannot write output"))
-            }
-        }
-    }
-    Ok(stats)
+    Ok(())
 }
 
 /// Reads every input named by `args`, running `job` on each record with
 /// `--jobs` workers; `emit` receives the outputs in input order. Inputs that
 /// cannot be read are reported on stderr in their place and the run goes on.
 /// A closed output pipe ends the run quietly (`output_closed`); any other
-/// output failure is an error.
+/// output failure is an error. A progress bar shows on a terminal unless `quiet`.
 pub fn read_jobs<J: Job>(
     args: &InputArgs,
+    quiet: bool,
     job: &J,
     mut emit: impl FnMut(J::Output) -> io::Result<()>,
 ) -> Result<ReadStats> {
-    if args.paths.is_empty() && io::stdin().is_terminal() {
-        bail!(
-            "no input: standard input is a terminal\n\
-             pass a file or directory (postback validate dump.log), pipe a capture in\n\
-             (pbpaste | postback inspect), or give `-` to type postbacks and end with Ctrl-D"
-        );
-    }
+    check_stdin(args)?;
+    let inputs = expand(&args.paths);
+    let mut progress = Progress::start(&inputs, args.progress && !quiet);
     let options = Options {
         max_record: args.max_record_size,
+        read_bytes: progress.counter(),
     };
     let mut stats = ReadStats::default();
-    let result = parallel::run(
-        expand(&args.paths),
-        &options,
-        args.jobs(),
-        job,
-        &mut |event| {
-            match event {
-                Event::Output(output) => emit(output)?,
-                Event::InputRead { bytes } => {
-                    stats.inputs_read += 1;
-                    stats.bytes += bytes;
-                }
-                Event::InputFailed {
-                    name,
-                    error,
-                    partial,
-                } => {
-                    if partial {
-                        let error = io::Error::new(
-                        error.kind(),
-                        format!("could not be read to its end: {error}; what came before was processed"),
-                    );
-                        report_input_error(&name, &error);
-                    } else {
-                        report_input_error(&name, &error);
-                    }
-                    stats.inputs_failed += 1;
-                }
+    let result = parallel::run(inputs, &options, args.jobs(), job, &mut |event| {
+        match event {
+            Event::Output { output, records } => {
+                progress.update(records);
+                progress.suspend(|| emit(output))?;
             }
-            Ok(())
-        },
-    );
+            Event::InputRead { bytes } => {
+                stats.inputs_read += 1;
+                stats.bytes += bytes;
+            }
+            Event::InputFailed {
+                name,
+                error,
+                partial,
+            } => {
+                let error = if partial {
+                    io::Error::new(
+                        error.kind(),
+                        format!(
+                            "could not be read to its end: {error}; what came before was processed"
+                        ),
+                    )
+                } else {
+                    error
+                };
+                progress.suspend(|| report_input_error(&name, &error));
+                stats.inputs_failed += 1;
+            }
+        }
+        Ok(())
+    });
+    progress.finish();
     match result {
         Ok(()) => Ok(stats),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {

@@ -79,7 +79,7 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
     };
     let mut out = stdout();
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, &job, |checked| {
+    let stats = read_jobs(&args.input, args.quiet, &job, |checked| {
         counts.add(&checked.counts);
         out.write_all(&checked.text)
     })?;
