@@ -64,7 +64,7 @@ impl Embedding {
 const CHUNK: usize = 256 * 1024;
 /// How far back from a `<POSTBACK` the framer can look for the start of its
 /// line (to tell a JSON log line) or its encoded value.
-const LOOKBEHIND: usize = 8 * 1024;
+const LOOKBEHIND: usize = 64 * 1024;
 /// Bytes kept unsearched at the end of the buffer so that a needle split
 /// across two reads is still found: `\u003cPOSTBACK` is the longest.
 const OVERLAP: usize = 16;
@@ -77,6 +77,8 @@ enum Skip {
     Record(EndScan),
     /// Until this end tag (a DOCTYPE document's root).
     Until(Vec<u8>),
+    /// Until the `>` that closes that end tag.
+    UntilClose,
     JsonString {
         escaped: bool,
     },
@@ -170,7 +172,14 @@ impl<R: Read> Framer<R> {
                 continue;
             }
             match self.find_candidate() {
-                Found::Postback(tag) => return self.frame_at(tag),
+                Found::Postback(Tag::Plain(ts)) => return self.frame_plain(ts),
+                Found::Postback(Tag::Form(ts)) => return self.frame_form(ts),
+                Found::Postback(Tag::JsonEscaped(ts)) => match self.json_string_start(ts, true) {
+                    Some(quote) => return self.frame_json(quote),
+                    // In no string after all: noise. Searching on here, not by
+                    // recursion, so a run of such lines cannot exhaust the stack.
+                    None => self.cursor = ts + 6 + NAME.len(),
+                },
                 Found::Doctype(at) => {
                     // Reading on may move the buffer: `at` comes back moved with it.
                     let (at, step) = self.try_doctype(at);
@@ -184,7 +193,6 @@ impl<R: Read> Framer<R> {
                         }
                         DoctypeStep::TooLarge { root_end } => {
                             let loc = self.location_of(at);
-                            self.cursor = self.end;
                             self.skip = Some(Skip::Until(root_end));
                             return Some(Frame::Doctype {
                                 text: None,
@@ -242,25 +250,14 @@ impl<R: Read> Framer<R> {
         }
     }
 
-    fn frame_at(&mut self, tag: Tag) -> Option<Frame<'_>> {
-        match tag {
-            Tag::Plain(ts) => {
-                if !self.nested {
-                    if let Some(quote) = self.json_string_start(ts) {
-                        return self.frame_json(quote);
-                    }
-                }
-                self.frame_record(ts)
+    /// A plain `<POSTBACK` at `ts`: a record, or the start of a JSON string.
+    fn frame_plain(&mut self, ts: usize) -> Option<Frame<'_>> {
+        if !self.nested {
+            if let Some(quote) = self.json_string_start(ts, false) {
+                return self.frame_json(quote);
             }
-            Tag::JsonEscaped(ts) => match self.json_string_start(ts) {
-                Some(quote) => self.frame_json(quote),
-                None => {
-                    self.cursor = ts + 6 + NAME.len();
-                    self.next_frame()
-                }
-            },
-            Tag::Form(ts) => self.frame_form(ts),
         }
+        self.frame_record(ts)
     }
 
     /// Frames a plain record starting at `ts` (its `<`).
@@ -275,7 +272,11 @@ impl<R: Read> Framer<R> {
                 ScanResult::Break(b) => (b, false),
                 ScanResult::NeedMore if self.eof => (self.end, false),
                 ScanResult::NeedMore => {
-                    if self.end - ts > self.max_record {
+                    // What the scan has passed is the record's; the few bytes
+                    // after it may yet turn out to start the next one, so
+                    // they do not count (or the answer would depend on where
+                    // a read happened to end).
+                    if scan.pos - ts > self.max_record {
                         let at = self.location_of(ts);
                         self.cursor = scan.pos.min(self.end);
                         self.skip = Some(Skip::Record(scan));
@@ -309,8 +310,11 @@ impl<R: Read> Framer<R> {
     }
 
     /// If the `<POSTBACK` at `ts` sits inside a string on a JSON log line,
-    /// the index of that string's opening quote.
-    fn json_string_start(&self, ts: usize) -> Option<usize> {
+    /// the index of that string's opening quote. An `escaped` start
+    /// (`\u003cPOSTBACK`) can only be inside a JSON string, so on a line that
+    /// does not start as JSON (`time=... msg={"body":"\u003cPOSTBACK...`) the
+    /// nearest unescaped quote before it opens that string.
+    fn json_string_start(&self, ts: usize, escaped: bool) -> Option<usize> {
         let floor = ts.saturating_sub(LOOKBEHIND);
         let line_start = match memrchr(b'\n', &self.buf[floor..ts]) {
             Some(i) => floor + i + 1,
@@ -320,6 +324,17 @@ impl<R: Read> Framer<R> {
         let line = &self.buf[line_start..ts];
         let first = line.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
         if line[first] != b'{' && line[first] != b'[' {
+            if !escaped {
+                return None;
+            }
+            let mut end = line.len();
+            while let Some(q) = memrchr(b'"', &line[..end]) {
+                let backslashes = line[..q].iter().rev().take_while(|&&b| b == b'\\').count();
+                if backslashes % 2 == 0 {
+                    return Some(line_start + q);
+                }
+                end = q;
+            }
             return None;
         }
         // Walk the line from its start: the tag is inside a string when an
@@ -352,6 +367,14 @@ impl<R: Read> Framer<R> {
                     let nl = pos + i;
                     let at = self.location_of(quote);
                     self.cursor = nl;
+                    // Past the limit before it broke off: oversized, as when
+                    // the limit is met before the line end has been read.
+                    if nl - quote > self.max_record {
+                        return Some(Frame::Oversized {
+                            at,
+                            limit: self.max_record,
+                        });
+                    }
                     return Some(Frame::BadEncoding {
                         raw: &self.buf[quote..nl],
                         at,
@@ -392,13 +415,24 @@ impl<R: Read> Framer<R> {
                     pos += i + 2;
                     continue;
                 }
-                Some(i) if self.buf[pos + i] == b'\\' && pos + i + 1 < self.end => pos += i + 1,
+                // A backslash before a line end escapes nothing: the line
+                // end, already read, ends the string on the next turn.
+                Some(i) if self.buf[pos + i] == b'\\' && pos + i + 1 < self.end => {
+                    pos += i + 1;
+                    continue;
+                }
                 Some(i) => pos += i,
                 None => pos = self.end,
             }
             if self.eof {
                 let at = self.location_of(quote);
                 self.cursor = self.end;
+                if self.end - quote > self.max_record {
+                    return Some(Frame::Oversized {
+                        at,
+                        limit: self.max_record,
+                    });
+                }
                 return Some(Frame::BadEncoding {
                     raw: &self.buf[quote..self.end],
                     at,
@@ -482,24 +516,33 @@ impl<R: Read> Framer<R> {
     fn try_doctype(&mut self, at: usize) -> (usize, DoctypeStep) {
         let mut at = at;
         loop {
-            match doctype_document(&self.buf[..self.end], at, self.eof, self.max_record) {
+            // Decide on at most the size limit's worth of bytes, so the
+            // answer does not depend on how much the last read brought in.
+            let window_end = self.end.min(at + self.max_record + 1);
+            let eof = self.eof && window_end == self.end;
+            let window = &self.buf[..window_end];
+            match doctype_document(window, at, eof, self.max_record) {
                 DoctypeScan::Step(step) => return (at, step),
+                DoctypeScan::NeedMore if window_end - at > self.max_record => {
+                    // Too large to hold: skip to its root's end tag, if it is
+                    // seen to hold postbacks; otherwise it is noise.
+                    let step = match root_name(window, at) {
+                        Some(name)
+                            if name == NAME
+                                || memmem::find(&window[at..], b"<POSTBACK").is_some() =>
+                        {
+                            let mut end_tag = b"</".to_vec();
+                            end_tag.extend_from_slice(name);
+                            // The end tag was not in the window: it starts after.
+                            self.cursor = window_end + 1 - end_tag.len();
+                            DoctypeStep::TooLarge { root_end: end_tag }
+                        }
+                        _ => DoctypeStep::NotOne,
+                    };
+                    return (at, step);
+                }
+                DoctypeScan::NeedMore if self.eof => return (at, DoctypeStep::NotOne),
                 DoctypeScan::NeedMore => {
-                    if self.end - at > self.max_record {
-                        // Too large to hold: find the root's name to skip to its end.
-                        let step = match root_name(&self.buf[..self.end], at) {
-                            Some(name) => {
-                                let mut end_tag = b"</".to_vec();
-                                end_tag.extend_from_slice(name);
-                                DoctypeStep::TooLarge { root_end: end_tag }
-                            }
-                            None => DoctypeStep::NotOne,
-                        };
-                        return (at, step);
-                    }
-                    if self.eof {
-                        return (at, DoctypeStep::NotOne);
-                    }
                     let shift = self.fill_keeping(at);
                     at -= shift;
                 }
@@ -524,11 +567,10 @@ impl<R: Read> Framer<R> {
                     let hay = &self.buf[self.cursor..self.end];
                     match memmem::find(hay, tag) {
                         Some(i) => {
-                            let from = self.cursor + i + tag.len();
-                            Some(
-                                memchr(b'>', &self.buf[from..self.end])
-                                    .map_or(self.end, |j| from + j + 1),
-                            )
+                            // Its `>` may not be read yet: look for it next.
+                            self.cursor += i + tag.len();
+                            skip = Skip::UntilClose;
+                            continue;
                         }
                         None => {
                             self.cursor = self.end.saturating_sub(tag.len()).max(self.cursor);
@@ -536,6 +578,15 @@ impl<R: Read> Framer<R> {
                         }
                     }
                 }
+                // As for a document that fits, its end is that `>`, or the
+                // end of the input.
+                Skip::UntilClose => match memchr(b'>', &self.buf[self.cursor..self.end]) {
+                    Some(j) => Some(self.cursor + j + 1),
+                    None => {
+                        self.cursor = self.end;
+                        None
+                    }
+                },
                 Skip::JsonString { escaped } => {
                     let mut found = None;
                     for i in self.cursor..self.end {
@@ -621,7 +672,12 @@ impl<R: Read> Framer<R> {
     /// Reads more input, keeping `buf[keep - LOOKBEHIND..]`; returns how far
     /// indexes moved left.
     fn fill_keeping(&mut self, keep: usize) -> usize {
-        let drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
+        let mut drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
+        // A BOM takes no column only when counted whole: never count past
+        // part of the input's first three bytes.
+        if self.base == 0 && drop < 3 {
+            drop = 0;
+        }
         let shift = if drop > 0 {
             if self.tracked < drop {
                 self.loc.advance(&self.buf[self.tracked..drop]);
@@ -734,6 +790,8 @@ enum ScanState {
     Markup,
     Cdata,
     Comment,
+    /// After `</POSTBACK`, in the white space before its `>`.
+    EndTag,
 }
 
 enum ScanResult {
@@ -807,6 +865,25 @@ impl EndScan {
                         return ScanResult::NeedMore;
                     }
                 },
+                // The scan moves through the white space as it is read, so
+                // a flood of it is neither held nor scanned twice.
+                ScanState::EndTag => match buf[self.pos..]
+                    .iter()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                {
+                    Some(j) if buf[self.pos + j] == b'>' => {
+                        return ScanResult::End(self.pos + j + 1)
+                    }
+                    Some(j) => {
+                        self.pos += j;
+                        self.state = ScanState::Markup;
+                    }
+                    None if eof => return ScanResult::End(buf.len()),
+                    None => {
+                        self.pos = buf.len();
+                        return ScanResult::NeedMore;
+                    }
+                },
                 ScanState::Markup => {
                     // `%` and `\\` are rare in postbacks, so also stopping at them is cheap.
                     let hit = if self.encoded_starts {
@@ -860,21 +937,8 @@ impl EndScan {
                         self.state = ScanState::Comment;
                         self.pos = lt + 4;
                     } else if rest.starts_with(b"</POSTBACK") && is_end_delimiter(rest.get(10)) {
-                        let after = lt + 10;
-                        match buf[after..]
-                            .iter()
-                            .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-                        {
-                            Some(j) if buf[after + j] == b'>' => {
-                                return ScanResult::End(after + j + 1)
-                            }
-                            Some(_) => self.pos = after,
-                            None if eof => return ScanResult::End(buf.len()),
-                            None => {
-                                self.pos = lt;
-                                return ScanResult::NeedMore;
-                            }
-                        }
+                        self.state = ScanState::EndTag;
+                        self.pos = lt + 10;
                     } else if rest.starts_with(b"<POSTBACK") && is_start_delimiter(rest.get(9)) {
                         return ScanResult::Break(lt);
                     } else {

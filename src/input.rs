@@ -43,7 +43,15 @@ impl Source {
         match self {
             Source::Stdin => {
                 let stdin = Counting::new(io::stdin(), counter);
-                let (reader, _) = decompress(BufReader::with_capacity(64 * 1024, stdin))?;
+                let (reader, _) = decompress(BufReader::with_capacity(64 * 1024, stdin))
+                    .map_err(|e| match e.kind() {
+                        // `postback validate < hooks/`: say what would work.
+                        io::ErrorKind::IsADirectory => io::Error::new(
+                            e.kind(),
+                            "standard input is a directory; name it as a PATH to read the files in it",
+                        ),
+                        _ => e,
+                    })?;
                 Ok((reader, None))
             }
             Source::File(path) => {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use quick_xml::events::Event;
-use quick_xml::Reader;
+use quick_xml::{Reader, XmlVersion};
 
 use crate::finding::{Finding, Rule};
 
@@ -175,7 +175,17 @@ impl<'a> Parser<'a> {
                     let name = self.name(at, start.name().as_ref().len())?;
                     let mut has_attributes = false;
                     for attr in start.attributes() {
-                        if let Err(err) = attr {
+                        // Attributes are not checked, but they must be well-formed:
+                        // no `<` and no entity beyond the predefined ones.
+                        let bad = match attr {
+                            Err(err) => Some(err.to_string()),
+                            Ok(a) if a.value.contains('<') => Some("a < in a value".into()),
+                            Ok(a) => a
+                                .normalized_value(XmlVersion::Implicit1_0)
+                                .err()
+                                .map(|e| e.to_string()),
+                        };
+                        if let Some(err) = bad {
                             return Err(malformed(at, format!("bad attribute in <{name}>: {err}")));
                         }
                         has_attributes = true;
