@@ -228,10 +228,12 @@ impl<'p> Context<'p> {
                 )
                 .field(f.name),
             ),
-            None => out.push(
-                Finding::new(Rule::MissingField, 0, format!("{code} requires {names}"))
-                    .field(first.one_of.join("|")),
-            ),
+            // No single field is missing, so `field` stays empty (JSON null).
+            None => out.push(Finding::new(
+                Rule::MissingField,
+                0,
+                format!("{code} requires {names}"),
+            )),
         }
     }
 
