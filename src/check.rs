@@ -196,8 +196,14 @@ impl<'p> Context<'p> {
         };
         let code = self.code_label();
         for rule in first.fields {
+            // With one set in force the rule is its own answer; merged
+            // variants need the weakest presence across them.
+            let presence = match self.sets {
+                [_] => Some(rule.presence),
+                _ => self.presence(rule.name),
+            };
             let required = matches!(
-                self.presence(rule.name),
+                presence,
                 Some(Presence::Required | Presence::RequiredMayBeEmpty)
             );
             if required && pb.field(rule.name).is_none() {

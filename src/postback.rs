@@ -56,7 +56,7 @@ pub struct Postback<'a> {
 impl<'a> Postback<'a> {
     /// The first field with this name.
     pub fn field(&self, name: &str) -> Option<&Element<'a>> {
-        self.fields.iter().find(|f| f.name == name)
+        self.fields.iter().find(|f| crate::spec::same(f.name, name))
     }
 
     /// The trimmed value of the first field with this name.
