@@ -103,9 +103,17 @@ pub fn parse(text: &str) -> Result<Postback<'_>, Finding> {
 
 /// The first byte XML 1.0 forbids outright: C0 controls other than tab, LF, CR.
 pub fn forbidden_control(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .iter()
-        .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    // Branch-free over whole chunks so the compiler can use SIMD; every
+    // record is scanned, and pretty-printed ones hold many allowed LFs.
+    let bad = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+    let mut start = 0;
+    for chunk in bytes.chunks(64) {
+        if chunk.iter().fold(false, |any, &b| any | bad(b)) {
+            return chunk.iter().position(|&b| bad(b)).map(|i| start + i);
+        }
+        start += chunk.len();
+    }
+    None
 }
 
 fn malformed(at: usize, message: impl Into<String>) -> Finding {
@@ -311,6 +319,22 @@ impl<'a> Parser<'a> {
                 malformed(at, format!("</{name}> closes nothing"))
             }
             other => malformed(at, other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_controls_are_found_at_any_position_and_allowed_ones_pass() {
+        let allowed = "a\tb\r\nc".repeat(40);
+        assert_eq!(forbidden_control(allowed.as_bytes()), None);
+        for at in [0, 1, 63, 64, 65, 127, 128, 200] {
+            let mut bytes = vec![b'x'; 210];
+            bytes[at] = 0x1b;
+            assert_eq!(forbidden_control(&bytes), Some(at), "ESC at {at}");
         }
     }
 }
