@@ -166,7 +166,11 @@ impl<'a> Parser<'a> {
             text,
             reader,
             stack: Vec::with_capacity(4),
-            postback: Postback::default(),
+            // Room for a typical postback's fields up front: no regrowth per record.
+            postback: Postback {
+                fields: Vec::with_capacity(16),
+                ..Postback::default()
+            },
         }
     }
 
