@@ -151,8 +151,16 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     /// Elements opened and not yet closed; the root `POSTBACK` is `stack[0]`.
     stack: Vec<Element<'a>>,
+    /// Elements open below the kept depth.
+    unkept: usize,
     postback: Postback<'a>,
 }
+
+/// How deep elements are kept. Anything below a field is already a
+/// `nested-element` error and convert refuses past 64 levels, so deeper
+/// elements are only read for well-formedness: a hostile record nested
+/// 100,000 deep then costs no more memory than a flat one.
+const MAX_KEPT_DEPTH: usize = 66;
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Self {
@@ -166,6 +174,7 @@ impl<'a> Parser<'a> {
             text,
             reader,
             stack: Vec::with_capacity(4),
+            unkept: 0,
             // Room for a typical postback's fields up front: no regrowth per record.
             postback: Postback {
                 fields: Vec::with_capacity(16),
@@ -212,11 +221,17 @@ impl<'a> Parser<'a> {
                     if self.stack.is_empty() {
                         self.postback.has_attributes = has_attributes;
                     }
+                    if self.stack.len() >= MAX_KEPT_DEPTH {
+                        // Still read for well-formedness, but not kept.
+                        self.unkept += usize::from(!empty);
+                        continue;
+                    }
                     self.stack.push(element);
                     if empty {
                         self.close();
                     }
                 }
+                Event::End(_) if self.unkept > 0 => self.unkept -= 1,
                 Event::End(_) => self.close(),
                 Event::Text(t) => self.text_piece(t.xml10_content()),
                 Event::CData(c) => self.text_piece(c.xml10_content()),
@@ -273,6 +288,9 @@ impl<'a> Parser<'a> {
     }
 
     fn text_piece(&mut self, piece: Cow<'a, str>) {
+        if self.unkept > 0 {
+            return;
+        }
         match self.stack.len() {
             0 => {}
             1 => {
@@ -312,7 +330,11 @@ impl<'a> Parser<'a> {
         let at = self.reader.error_position() as usize;
         match err {
             quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-                let open_at = self.stack.last().map_or(at, |e| e.at);
+                // An unkept element's start is unknown: point at the end tag then.
+                let open_at = match self.stack.last() {
+                    Some(open) if self.unkept == 0 => open.at,
+                    _ => at,
+                };
                 malformed(
                     open_at,
                     format!("<{expected}> is never closed: </{found}> comes first"),

@@ -213,6 +213,40 @@ fn white_space_before_an_end_tags_close_is_not_held_in_memory() {
     );
 }
 
+#[test]
+fn a_record_nested_160000_deep_is_checked_in_a_few_megabytes() {
+    let depth = 160_000;
+    let record = format!(
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>{}7{}</MMSID></POSTBACK>\n",
+        "<a>".repeat(depth),
+        "</a>".repeat(depth)
+    );
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -v 65536 && exec \"$0\" \"$@\"", BIN])
+        .args(["validate", "-q", "-j", "1", "--max-record-size", "4M"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(record.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "<stdin>:1:51: error[nested-element]: MMSID holds an element <a>\n"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // The binary and its surroundings.
 
