@@ -211,7 +211,7 @@ impl Format {
         let writer = match self {
             Format::Json => PartWriter::Json(JsonArray::part(Vec::new())),
             Format::Ndjson => PartWriter::Ndjson(Ndjson::new(Vec::new())),
-            Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options))),
+            Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options, 1024))),
         };
         Part { writer, records: 0 }
     }
@@ -363,7 +363,7 @@ impl<W: Write> Csv<W> {
             // goes out before it is built.
             out.write_all(BOM)?;
         }
-        let mut writer = Csv::rows(out, &options);
+        let mut writer = Csv::rows(out, &options, 64 * 1024);
         for name in &options.columns {
             writer.cells.text(name)?;
         }
@@ -371,8 +371,11 @@ impl<W: Write> Csv<W> {
         Ok(writer)
     }
 
-    /// Rows only, for the middle of a CSV file whose header is written elsewhere.
-    fn rows(out: W, options: &CsvOptions) -> Self {
+    /// Rows only, for the middle of a CSV file whose header is written
+    /// elsewhere. `buffer` is the csv writer's own buffer: large in front of
+    /// a file, small in front of a part's `Vec` (a run over thousands of
+    /// small files holds one part per file in flight).
+    fn rows(out: W, options: &CsvOptions, buffer: usize) -> Self {
         let terminator = if options.excel {
             csv::Terminator::CRLF
         } else {
@@ -380,7 +383,7 @@ impl<W: Write> Csv<W> {
         };
         let csv = csv::WriterBuilder::new()
             .terminator(terminator)
-            .buffer_capacity(64 * 1024)
+            .buffer_capacity(buffer)
             .from_writer(out);
         let columns: Vec<Column> = options
             .columns
