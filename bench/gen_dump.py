@@ -3,6 +3,7 @@
 
     python3 bench/gen_dump.py --size 100M --out FILE [--seed 1]
                               [--framing mixed|log|concat|wrapper|json] [--gzip]
+                              [--malformed-rate 0.002]
     python3 bench/gen_dump.py --dir DIR --files 20000 [--seed 1] [--gzip]
 
 Standard library only. The output is a pure function of the arguments (a seeded
@@ -20,7 +21,8 @@ Framings (FIELDS.md section 5):
 
 About 2% of the postbacks are invalid on purpose (missing field, impossible
 timestamp, bad STATUS, unknown field `Status`) and about 0.2% are not
-well-formed (an unclosed tag, or a record cut short). Counts: `postbacks` is
+well-formed (an unclosed tag, or a record cut short; `--malformed-rate 0`
+makes none, for the whole-document baselines of bench/run.sh). Counts: `postbacks` is
 every <POSTBACK> written, `invalid` and `malformed` are disjoint subsets of it.
 
 At the end one line goes to stderr and the same numbers to FILE.meta.json
@@ -135,8 +137,9 @@ def load_spids():
 class Gen:
     """Makes postback records (lists of (name, value)) and the text around them."""
 
-    def __init__(self, seed):
+    def __init__(self, seed, malformed_rate=MALFORMED_RATE):
         self.rng = random.Random(seed)
+        self.malformed_rate = malformed_rate
         self.spids = load_spids()
         self.kinds = expand(KIND_WEIGHTS)
         self.invalid_base = expand(INVALID_BASE)
@@ -286,10 +289,10 @@ class Gen:
         rng = self.rng
         self.postbacks += 1
         x = rng.random()
-        if x < MALFORMED_RATE:
+        if x < self.malformed_rate:
             self.malformed += 1
             return self.record(rng.choice(self.kinds)), rng.choice(("unclosed", "truncated"))
-        if x < MALFORMED_RATE + INVALID_RATE:
+        if x < self.malformed_rate + INVALID_RATE:
             self.invalid += 1
             f = self.record(rng.choice(self.invalid_base))
             m = rng.choice(MUTATIONS)
@@ -502,7 +505,7 @@ def write_meta(path, nbytes, g):
 
 
 def gen_file(args):
-    g = Gen(args.seed)
+    g = Gen(args.seed, args.malformed_rate)
     target = args.size
     out, raw = open_out(args.out, args.gzip)
     written = 0
@@ -565,7 +568,7 @@ def gen_file(args):
 
 
 def gen_dir(args):
-    g = Gen(args.seed)
+    g = Gen(args.seed, args.malformed_rate)
     rng = g.rng
     os.makedirs(args.dir, exist_ok=True)
     width = max(5, len(str(args.files - 1)))
@@ -609,7 +612,12 @@ def main(argv=None):
     p.add_argument("--framing", choices=["mixed", "log", "concat", "wrapper", "json"],
                    default="mixed")
     p.add_argument("--gzip", action="store_true", help="gzip the output (level 6)")
+    p.add_argument("--malformed-rate", type=float, default=MALFORMED_RATE,
+                   help="share of records made not well-formed (default %(default)s); "
+                        "0 gives a corpus that whole-document XML tools can parse")
     args = p.parse_args(argv)
+    if not 0 <= args.malformed_rate <= 1 - INVALID_RATE:
+        p.error("--malformed-rate must be between 0 and %g" % (1 - INVALID_RATE))
     if bool(args.out) == bool(args.dir):
         p.error("give exactly one of --out FILE or --dir DIR")
     if args.dir:

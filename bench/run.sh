@@ -1,130 +1,405 @@
 #!/usr/bin/env bash
-# Throughput benchmark for `postback` on a generated log dump.
+# Throughput of `postback` against its baselines, side by side on the same corpora.
 #
-#   bench/run.sh [SIZE]        SIZE as for gen_dump.py --size (default 100M)
-#   RUNS=3 bench/run.sh 1G     time each command 3 times, report the fastest run
+#   bench/run.sh            ~100 MB corpora (the default)
+#   bench/run.sh 1G         ~1 GB corpora
 #
-# See bench/README.md for what the columns mean.
+# Environment:
+#   RUNS=3                  times each command runs; the fastest run is reported
+#   SECTIONS="mixed gzip concat log wrapper json files"   which corpora to run
+#   DOM_MAX=300M            xmlstarlet and xq load the whole document into memory
+#                           (about 12x its size): inputs larger than this skip them
+#
+# Corpora are made by bench/gen_dump.py into target/bench/ when missing (delete a
+# file to get it made again). See bench/README.md for what the columns mean.
 set -euo pipefail
 export LC_ALL=C # '.' as the decimal separator in EPOCHREALTIME and printf
 
+die() { echo "bench/run.sh: $*" >&2; exit 2; }
+note() { echo "bench/run.sh: $*" >&2; }
+
+[[ $# -le 1 ]] || die "usage: bench/run.sh [SIZE]   (SIZE as for gen_dump.py --size: 100M, 1G, ...)"
 SIZE="${1:-100M}"
-RUNS="${RUNS:-1}"
+[[ $SIZE =~ ^[0-9]+(\.[0-9]+)?[KkMmGg]?$ ]] || die "bad SIZE '$SIZE' (use e.g. 100M or 1G)"
+RUNS="${RUNS:-3}"
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$RUNS'"
+SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json files}"
+for s in $SECTIONS; do
+  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|files)$ ]] || die "unknown section '$s' in SECTIONS"
+done
+DOM_MAX="${DOM_MAX:-300M}"
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 BIN=target/release/postback
+QX=target/release/examples/quickxml_count
 OUT=target/bench
-FILE="$OUT/dump-$SIZE.log"
-GZ="$FILE.gz"
-META="$FILE.meta.json"
 TIME=/usr/bin/time
+FILES=20000
+# The default CSV columns (CLI.md) that xmlstarlet is asked for; EXTRA stays empty.
+COLS=(ORIGIN CODE STATUS SENTAS MMSID FROM FROM_MASK TO TRACKINGID SPID TIMESTAMP
+  AGGREGATORID HANDSET OS STATUSDETAILS AUDIONAME VIDEONAME)
 
-die() { echo "bench/run.sh: $*" >&2; exit 2; }
 [[ -x $TIME ]] || die "$TIME not found (GNU time; Debian/Ubuntu package 'time')"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
+command -v python3 >/dev/null || die "python3 not found (bench/gen_dump.py needs it)"
+command -v gzip >/dev/null || die "gzip not found"
 
-echo "==> cargo build --release" >&2
-cargo build --release
+bytes_of() { # SIZE string -> bytes, as gen_dump.py reads it
+  python3 -c 'import sys; sys.path.insert(0, "bench"); import gen_dump; print(gen_dump.parse_size(sys.argv[1]))' "$1"
+}
+DOM_MAX_BYTES=$(bytes_of "$DOM_MAX") || die "bad DOM_MAX '$DOM_MAX'"
 
-mkdir -p "$OUT"
-if [[ ! -f $FILE || ! -f $META ]]; then # the .meta.json is written last: no meta, no dump
-  echo "==> generating $FILE" >&2
-  rm -f "$GZ"
-  python3 bench/gen_dump.py --size "$SIZE" --out "$FILE"
-fi
-if [[ ! -f $GZ ]]; then
-  echo "==> gzip -1 -k $FILE" >&2
-  gzip -1 -k "$FILE"
-fi
+echo "==> cargo build --release --bin postback --example quickxml_count" >&2
+cargo build --release --bin postback --example quickxml_count
 
-read -r BYTES POSTBACKS INVALID MALFORMED < <(python3 -c '
-import json, sys
-m = json.load(open(sys.argv[1]))
-print(m["bytes"], m["postbacks"], m["invalid"], m["malformed"])' "$META")
+HAVE_XMLSTARLET=0 HAVE_XQ=0
+command -v xmlstarlet >/dev/null && HAVE_XMLSTARLET=1
+command -v xq >/dev/null && xq --version >/dev/null 2>&1 && HAVE_XQ=1
+[[ $HAVE_XMLSTARLET == 1 ]] || note "xmlstarlet not installed: its rows are skipped (apt-get install xmlstarlet)"
+[[ $HAVE_XQ == 1 ]] || note "xq not installed: its rows are skipped (pip install yq; needs jq)"
 
 # ---------------------------------------------------------------------------
-# The commands to time, one string each, split on spaces (paths here have none).
-# Add a line to benchmark something else. Every command reads the same dump, so
-# MB/s and postbacks/s are always relative to the uncompressed dump.
-# A subcommand counts as supported when its --help succeeds and prints something.
-supports() { local out; out=$("$BIN" "$@" --help 2>/dev/null) && [[ -n $out ]]; }
+# Corpora. The .meta.json is written last by gen_dump.py: no meta, no corpus.
+mkdir -p "$OUT"
+generate() { # FILE gen_dump.py-args...
+  local file=$1
+  shift
+  if [[ ! -f $file || ! -f $file.meta.json ]]; then
+    echo "==> generating $file" >&2
+    rm -f "$file" "$file.meta.json"
+    python3 bench/gen_dump.py --size "$SIZE" --out "$file" "$@"
+  fi
+}
+meta() { # META-FILE -> "bytes postbacks"
+  python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); print(m["bytes"], m["postbacks"])' "$1"
+}
 
-BENCH=("cat $FILE")
-supports validate && BENCH+=("$BIN validate -q $FILE")
-if supports convert; then
-  BENCH+=(
-    "$BIN convert --to csv $FILE"
-    "$BIN convert --to ndjson $FILE"
-  )
+MIXED="$OUT/dump-$SIZE.log"
+GZ="$MIXED.gz"
+CONCAT="$OUT/concat-$SIZE.xml"
+WRAPPED="$OUT/concat-$SIZE.wrapped.xml"
+LOG="$OUT/log-$SIZE.log"
+WRAPPER="$OUT/wrapper-$SIZE.xml"
+JSON="$OUT/json-$SIZE.jsonl"
+DIR="$OUT/files-20k"
+
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
+if want mixed || want gzip; then generate "$MIXED" --framing mixed; fi
+if want gzip && [[ ! -f $GZ || $GZ -ot $MIXED ]]; then
+  # Level 6, gzip's default, as logrotate writes it.
+  echo "==> gzip -6 $MIXED" >&2
+  gzip -6 -c "$MIXED" >"$GZ.tmp" && mv "$GZ.tmp" "$GZ"
 fi
-BENCH+=("gzip -dc $GZ")
-supports validate && BENCH+=("$BIN validate -q $GZ")
-supports validate || echo "bench/run.sh: '$BIN validate --help' fails: skipping postback commands" >&2
+# The baselines parse one well-formed document: these two corpora have no
+# malformed records, and postback reads the very same bytes.
+if want concat; then
+  generate "$CONCAT" --framing concat --malformed-rate 0
+  if [[ ! -f $WRAPPED || $WRAPPED -ot $CONCAT ]]; then
+    # Concatenated documents are not one document: drop the declarations and
+    # wrap the rest in one root for xmlstarlet and xq (not timed).
+    echo "==> wrapping $CONCAT in <BATCH> for xmlstarlet and xq" >&2
+    { echo "<BATCH>"; grep -v '^<?xml' "$CONCAT"; echo "</BATCH>"; } >"$WRAPPED.tmp"
+    mv "$WRAPPED.tmp" "$WRAPPED"
+  fi
+fi
+if want wrapper; then generate "$WRAPPER" --framing wrapper --malformed-rate 0; fi
+if want log; then generate "$LOG" --framing log; fi
+if want json; then generate "$JSON" --framing json; fi
+if want files && [[ ! -d $DIR || ! -f $DIR.meta.json ]]; then
+  echo "==> generating $DIR ($FILES files)" >&2
+  rm -rf "$DIR" "$DIR.meta.json"
+  python3 bench/gen_dump.py --dir "$DIR" --files "$FILES"
+fi
 
 # ---------------------------------------------------------------------------
 cpu_model() {
   local m=""
   [[ -r /proc/cpuinfo ]] && m=$(grep -m1 -E '^(model name|Hardware|cpu model)' /proc/cpuinfo | cut -d: -f2- || true)
   [[ -z $m ]] && m=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1 || true)
-  [[ -z $m ]] && m=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || true)
   m="${m#"${m%%[![:space:]]*}"}"
   echo "${m:-unknown}"
 }
-
-# Shorter display form: "postback validate -q dump-100M.log".
-show() { local s="${1//$BIN/postback}"; echo "${s//$OUT\//}"; }
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime; }
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-
-# Warm the page cache so that the first command is not charged for disk reads.
-cat "$FILE" "$GZ" >/dev/null
+RESULTS="$OUT/results-$SIZE.tsv"
+printf 'section\tkey\tcommand\tseconds\tMB/s\tpostbacks/s\trss_mib\tcpu_seconds\n' >"$RESULTS.tmp"
 
 echo
 echo "# postback benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "# machine: nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN), cpu: $(cpu_model)"
-echo "# binary:  $("$BIN" --version 2>/dev/null || echo "$BIN (no --version)")"
-echo "# input:   $FILE, $BYTES bytes, $POSTBACKS postbacks ($INVALID invalid, $MALFORMED malformed); .gz $(wc -c <"$GZ") bytes"
-echo "# runs:    $RUNS per command (fastest reported)"
-echo
-FMT='%-44s %9s %9s %13s %9s\n'
-# shellcheck disable=SC2059
-printf "$FMT" command seconds MB/s postbacks/s "RSS MiB"
-# shellcheck disable=SC2059
-printf "$FMT" "$(printf '%.0s-' {1..44})" --------- --------- ------------- ---------
+echo "# machine: nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN), cpu: $(cpu_model), load average at start: $(load)"
+echo "# binary:  $("$BIN" --version 2>/dev/null || echo "$BIN")"
+echo "# runs:    $RUNS per command, the fastest reported; ratios are (baseline seconds) / (row seconds): above 1 is faster than the baseline"
+[[ $HAVE_XMLSTARLET == 1 ]] && echo "# xmlstarlet: $(xmlstarlet --version | head -n1)" || echo "# xmlstarlet: not installed, rows skipped"
+[[ $HAVE_XQ == 1 ]] && echo "# xq:      $(xq --version 2>&1 | head -n1), $(jq --version 2>&1)" || echo "# xq:      not installed, rows skipped"
 
-failed=0
-for i in "${!BENCH[@]}"; do
-  read -ra argv <<<"${BENCH[$i]}"
-  best="" best_rss=""
-  rc=0
+declare -A SECS CPU
+SECTION="" CORPUS_BYTES=0 CORPUS_POSTBACKS=0
+VS=() # ratio columns of the current section: "HEADER=KEY" (KEY "@ref": each row's own reference)
+FAILED=0
+
+FMT_HEAD='%-52s %8s %8s %8s %11s %8s'
+section() { # NAME TITLE META-FILE WARM-PATH VS...
+  SECTION=$1
+  local title=$2 metafile=$3 warm=$4
+  shift 4
+  VS=("$@")
+  read -r CORPUS_BYTES CORPUS_POSTBACKS < <(meta "$metafile")
+  # Read the corpus once so that it sits in the page cache: no row pays for the disk.
+  if [[ -d $warm ]]; then find "$warm" -type f -exec cat {} + >/dev/null; else cat "$warm" >/dev/null; fi
+  echo
+  echo "## $title"
+  echo "# $CORPUS_BYTES bytes, $CORPUS_POSTBACKS postbacks; load average $(load)"
+  local head
+  # shellcheck disable=SC2059
+  head=$(printf "$FMT_HEAD" command seconds "CPU s" MB/s postbacks/s "RSS MiB")
+  local v
+  for v in "${VS[@]}"; do head+=$(printf ' %13s' "vs ${v%%=*}"); done
+  echo "$head"
+  printf '%*s\n' "${#head}" '' | tr ' ' -
+}
+
+ratio() { # BASE-SECONDS ROW-SECONDS
+  awk -v b="$1" -v r="$2" 'BEGIN {
+    if (r <= 0) r = 0.001
+    x = b / r
+    if (x < 10) printf "%.2fx", x; else if (x < 100) printf "%.1fx", x; else printf "%.0fx", x }'
+}
+
+# Prints a row that was not measured.
+skip_row() { # LABEL REASON
+  # shellcheck disable=SC2059
+  printf "%-52s %s\n" "$1" "skipped: $2"
+}
+
+show() { # a command line, shortened for the table
+  local s="$*"
+  s="${s//$BIN/postback}"
+  s="${s//$QX/quickxml_count}"
+  echo "${s//$OUT\//}"
+}
+
+# row KEY LABEL REF -- COMMAND...
+#   LABEL "-": the command itself; REF: the key of this row's "@ref" baseline ("-": none).
+#   Exit status 0 is success; for postback 1 is too (the corpora hold invalid records on purpose).
+row() {
+  local name=$1 key="$SECTION.$1" label=$2 ref=$3
+  shift 4
+  [[ $label == - ]] && label=$(show "$@")
+  local best="" best_rss="" best_cpu="" rc secs rss cpu r
   for ((r = 0; r < RUNS; r++)); do
     rc=0
-    t0=$EPOCHREALTIME
-    "$TIME" -v -o "$TMP/time" "${argv[@]}" >/dev/null 2>"$TMP/stderr" || rc=$?
-    t1=$EPOCHREALTIME
-    # 0 is success; 1 is success for postback ("found errors": the dump has them on purpose).
-    if ! [[ $rc -eq 0 || ($rc -eq 1 && ${argv[0]} == "$BIN") ]]; then
+    local t0=$EPOCHREALTIME
+    "$TIME" -f '%M %U %S' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/stderr" || rc=$?
+    local t1=$EPOCHREALTIME
+    if ! [[ $rc -eq 0 || ($rc -eq 1 && $1 == "$BIN") ]]; then
+      best=""
       break
     fi
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    rss=$(awk -F': *' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/time")
+    # The last line: time prints "Command exited with non-zero status" before it.
+    read -r rss cpu < <(awk 'NF == 3 { m = $1; c = $2 + $3 } END { printf "%.1f %.2f\n", m / 1024, c }' "$TMP/time")
     if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best=$secs best_rss=$rss
+      best=$secs best_rss=$rss best_cpu=$cpu
     fi
   done
-  name=$(show "${BENCH[$i]}")
   if [[ -z $best ]]; then
-    failed=1
-    # shellcheck disable=SC2059
-    printf "$FMT" "$name" "FAILED" "exit $rc" "" ""
-    sed 's/^/    | /' "$TMP/stderr" | tail -n 5 >&2
-    continue
+    FAILED=1
+    printf "%-52s FAILED (exit %s)\n" "$label" "$rc"
+    sed 's/^/    | /' "$TMP/stderr" | tail -n 5
+    return 0
   fi
-  read -r mbs pbs < <(awk -v b="$BYTES" -v p="$POSTBACKS" -v s="$best" \
+  SECS[$key]=$best CPU[$key]=$best_cpu
+  local mbs pbs line v base
+  read -r mbs pbs < <(awk -v b="$CORPUS_BYTES" -v p="$CORPUS_POSTBACKS" -v s="$best" \
     'BEGIN { if (s <= 0) s = 0.001; printf "%.1f %.0f\n", b / 1e6 / s, p / s }')
   # shellcheck disable=SC2059
-  printf "$FMT" "$name" "$best" "$mbs" "$pbs" "$best_rss"
+  line=$(printf "$FMT_HEAD" "$label" "$best" "$best_cpu" "$mbs" "$pbs" "$best_rss")
+  for v in "${VS[@]}"; do
+    base=${v#*=}
+    [[ $base == @ref ]] && base=$ref
+    base="$SECTION.$base"
+    if [[ $base == "$key" || -z ${SECS[$base]:-} ]]; then
+      line+=$(printf ' %13s' -)
+    else
+      line+=$(printf ' %13s' "$(ratio "${SECS[$base]}" "$best")")
+    fi
+  done
+  echo "$line"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SECTION" "$name" "$label" "$best" "$mbs" "$pbs" "$best_rss" "$best_cpu" >>"$RESULTS.tmp"
+}
+
+# The whole-document baselines, on FILE (one XML document).
+dom_rows() { # FILE
+  local file=$1 size
+  size=$(wc -c <"$file")
+  local why=""
+  ((size > DOM_MAX_BYTES)) && why="input is larger than DOM_MAX=$DOM_MAX (they hold the whole document in memory)"
+  local xs_args=(sel -T -t -o "$(IFS=,; echo "${COLS[*]}"),EXTRA" -n -m '/*/POSTBACK')
+  local c
+  for c in "${COLS[@]}"; do xs_args+=(-o '"' -v "$c" -o '",'); done
+  xs_args+=(-n)
+  local xs_label xq_label
+  xs_label="xmlstarlet sel (CSV) $(show "$file")"
+  xq_label="xq -c '.BATCH.POSTBACK[]' $(show "$file")"
+  if [[ $HAVE_XMLSTARLET == 0 ]]; then
+    skip_row "$xs_label" "xmlstarlet not installed"
+  elif [[ -n $why ]]; then
+    skip_row "$xs_label" "$why"
+  else
+    row xmlstarlet "$xs_label" - -- xmlstarlet "${xs_args[@]}" "$file"
+  fi
+  if [[ $HAVE_XQ == 0 ]]; then
+    skip_row "$xq_label" "xq not installed"
+  elif [[ -n $why ]]; then
+    skip_row "$xq_label" "$why"
+  else
+    row xq "$xq_label" - -- xq -c '.BATCH.POSTBACK[]' "$file"
+  fi
+}
+
+postback_rows() { # FILE
+  row validate - - -- "$BIN" validate -q "$1"
+  row validate-j1 - - -- "$BIN" validate -q --jobs 1 "$1"
+  row csv - - -- "$BIN" convert --to csv "$1"
+  row ndjson - - -- "$BIN" convert --to ndjson "$1"
+}
+
+if want mixed; then
+  section mixed "mixed log dump (log lines, documents, JSON lines, form bodies, wrappers, noise): $(show "$MIXED")" \
+    "$MIXED.meta.json" "$MIXED" "quickxml=quickxml"
+  row cat - - -- cat "$MIXED"
+  row quickxml - - -- "$QX" "$MIXED"
+  skip_row "xmlstarlet, xq" "a log dump is not an XML document"
+  postback_rows "$MIXED"
+fi
+
+if want gzip; then
+  section gzip "gzip of the mixed dump: $(show "$GZ"), $(wc -c <"$GZ") bytes compressed (MB/s of the uncompressed text)" \
+    "$MIXED.meta.json" "$GZ" "gzip -dc=gzip"
+  row gzip - - -- gzip -dc "$GZ"
+  row validate - - -- "$BIN" validate -q "$GZ"
+  row validate-j1 - - -- "$BIN" validate -q --jobs 1 "$GZ"
+  row csv - - -- "$BIN" convert --to csv "$GZ"
+fi
+
+if want concat; then
+  section concat "concatenated documents, each with its <?xml?>, none malformed: $(show "$CONCAT") (xmlstarlet and xq read it wrapped in one root: $(show "$WRAPPED"))" \
+    "$CONCAT.meta.json" "$CONCAT" "quickxml=quickxml" "xmlstarlet=xmlstarlet" "xq=xq"
+  cat "$WRAPPED" >/dev/null
+  row cat - - -- cat "$CONCAT"
+  row quickxml - - -- "$QX" "$CONCAT"
+  dom_rows "$WRAPPED"
+  postback_rows "$CONCAT"
+fi
+
+if want log; then
+  section log "single-line log lines: $(show "$LOG")" "$LOG.meta.json" "$LOG" "quickxml=quickxml"
+  row cat - - -- cat "$LOG"
+  row quickxml - - -- "$QX" "$LOG"
+  skip_row "xmlstarlet, xq" "a log is not an XML document"
+  postback_rows "$LOG"
+fi
+
+if want wrapper; then
+  section wrapper "one <BATCH> document holding every postback, none malformed: $(show "$WRAPPER")" \
+    "$WRAPPER.meta.json" "$WRAPPER" "quickxml=quickxml" "xmlstarlet=xmlstarlet" "xq=xq"
+  row cat - - -- cat "$WRAPPER"
+  row quickxml - - -- "$QX" "$WRAPPER"
+  dom_rows "$WRAPPER"
+  postback_rows "$WRAPPER"
+fi
+
+if want json; then
+  section json "JSON log lines (the XML in an escaped JSON string): $(show "$JSON")" "$JSON.meta.json" "$JSON" "quickxml=quickxml"
+  row cat - - -- cat "$JSON"
+  row quickxml - - -- "$QX" "$JSON"
+  skip_row "xmlstarlet, xq" "JSON lines are not an XML document"
+  postback_rows "$JSON"
+fi
+
+if want files; then
+  section files "a directory of $FILES one-postback files: $(show "$DIR")" "$DIR.meta.json" "$DIR" "--jobs 1=@ref"
+  row cat "find -exec cat {} + $(show "$DIR")" - -- find "$DIR" -type f -exec cat {} +
+  row validate-j1 - - -- "$BIN" validate -q --jobs 1 "$DIR"
+  row validate - validate-j1 -- "$BIN" validate -q "$DIR"
+  row csv-j1 - - -- "$BIN" convert --to csv --jobs 1 "$DIR"
+  row csv - csv-j1 -- "$BIN" convert --to csv "$DIR"
+fi
+mv "$RESULTS.tmp" "$RESULTS"
+
+# ---------------------------------------------------------------------------
+# The targets of issue 6, checked on what this run measured.
+echo
+echo "## targets (issue 6), from this run; load average at the end: $(load)"
+check() { # DESCRIPTION MEASURED-RATIO-OR-EMPTY MIN
+  local what=$1 got=$2 min=$3
+  if [[ -z $got ]]; then
+    printf '  %-62s  not measured (a row was skipped or failed)\n' "$what"
+  elif awk -v g="$got" -v m="$min" 'BEGIN { exit !(g >= m) }'; then
+    printf '  %-62s %9.3fx  met (>= %sx)\n' "$what" "$got" "$min"
+  else
+    printf '  %-62s %9.3fx  NOT met (>= %sx)\n' "$what" "$got" "$min"
+  fi
+}
+speedup() { # BASE-KEY ROW-KEY -> base seconds / row seconds, or empty
+  [[ -n ${SECS[$1]:-} && -n ${SECS[$2]:-} ]] || return 0
+  awk -v b="${SECS[$1]}" -v r="${SECS[$2]}" 'BEGIN { if (r <= 0) r = 0.001; printf "%.3f", b / r }'
+}
+cpu_speedup() { # as speedup, by CPU time: what one core does, whatever the load
+  [[ -n ${CPU[$1]:-} && -n ${CPU[$2]:-} ]] || return 0
+  awk -v b="${CPU[$1]}" -v r="${CPU[$2]}" 'BEGIN { if (r <= 0) r = 0.001; printf "%.3f", b / r }'
+}
+for s in mixed concat log wrapper json; do
+  want "$s" || continue
+  check "$s: validate (default jobs) vs quickxml_count" "$(speedup "$s.quickxml" "$s.validate")" 2
+  check "$s: validate --jobs 1 vs quickxml_count" "$(speedup "$s.quickxml" "$s.validate-j1")" 0.8
+  check "$s:   the same by CPU time (load-independent)" "$(cpu_speedup "$s.quickxml" "$s.validate-j1")" 0.8
 done
-exit "$failed"
+for s in concat wrapper; do
+  want "$s" || continue
+  for f in csv ndjson; do
+    check "$s: convert --to $f vs xmlstarlet sel" "$(speedup "$s.xmlstarlet" "$s.$f")" 10
+    check "$s: convert --to $f vs xq" "$(speedup "$s.xq" "$s.$f")" 30
+  done
+done
+if want gzip; then
+  check "gzip: validate FILE.gz vs gzip -dc >/dev/null" "$(speedup gzip.gzip gzip.validate)" 1
+fi
+if want files; then
+  check "files: validate (default jobs) vs --jobs 1" "$(speedup files.validate-j1 files.validate)" 1.7
+  check "files: convert --to csv (default jobs) vs --jobs 1" "$(speedup files.csv-j1 files.csv)" 1.7
+fi
+# Peak RSS of every postback row, and against the other size's results if there are any.
+awk -F'\t' 'NR > 1 && $3 ~ /^postback / {
+    if ($7 + 0 > max) { max = $7 + 0; at = $3 }
+    if ($7 + 0 >= 16) over = over "\n      " $3 " (" $7 " MiB)"
+  }
+  END {
+    printf "  %-62s %6.1f MiB  %s\n", "peak RSS of every postback row", max,
+      (over == "" ? "met (< 16 MiB)" : "NOT met (< 16 MiB)")
+    printf "    highest: %s\n", at
+    if (over != "") printf "    16 MiB or more:%s\n", over
+  }' "$RESULTS"
+for other in "$OUT"/results-*.tsv; do
+  [[ -f $other && $other != "$RESULTS" ]] || continue
+  awk -F'\t' -v this="$SIZE" -v that="$(basename "$other" .tsv | sed 's/^results-//')" '
+    FNR == 1 { file++; next }
+    $3 ~ /^postback / && $1 != "files" {
+      k = $1 "." $2
+      if (file == 1) a[k] = $7; else b[k] = $7
+    }
+    END {
+      for (k in a) if (k in b) {
+        d = a[k] - b[k]; if (d < 0) d = -d
+        if (d > max) { max = d; at = k }
+        n++
+      }
+      if (n) printf "  %-62s %6.1f MiB  (largest difference, %s)\n",
+        "peak RSS at " this " vs " that " over " n " rows", max, at
+    }' "$RESULTS" "$other"
+done
+echo "# results: $RESULTS"
+exit "$FAILED"
