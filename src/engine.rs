@@ -21,6 +21,10 @@ pub struct Options {
     pub max_record: usize,
     /// Counts the bytes read from files and stdin (before gunzip), for progress.
     pub read_bytes: Option<Arc<AtomicU64>>,
+    /// Check well-formed postbacks against the rules. Off when only
+    /// well-formedness matters (convert without `--valid-only`), which
+    /// saves about an eighth of the work.
+    pub check: bool,
 }
 
 impl Options {
@@ -38,6 +42,7 @@ impl Default for Options {
         Options {
             max_record: DEFAULT_MAX_RECORD,
             read_bytes: None,
+            check: true,
         }
     }
 }
@@ -150,18 +155,18 @@ pub fn each_record(
         } => {
             let mut inner = Framer::decoded(decoded, options.max_record);
             while let Some(frame) = inner.next_frame() {
-                let mut record = record_of(source, frame);
+                let mut record = record_of(source, frame, options.check);
                 embed(&mut record, at, kind);
                 f(&record)?;
             }
             Ok(())
         }
-        frame => f(&record_of(source, frame)),
+        frame => f(&record_of(source, frame, options.check)),
     }
 }
 
 /// Parses and checks a frame that is not itself an embedding.
-fn record_of<'a>(source: &'a str, frame: Frame<'a>) -> Record<'a> {
+fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record<'a> {
     let (kind, text, at, postback, findings) = match frame {
         Frame::Record { text, at } => match std::str::from_utf8(text) {
             Err(err) => {
@@ -177,7 +182,9 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>) -> Record<'a> {
             Ok(xml) => match parse(xml) {
                 Ok(postback) => {
                     let mut findings = Vec::new();
-                    check(&postback, &mut findings);
+                    if check_rules {
+                        check(&postback, &mut findings);
+                    }
                     (RecordKind::Postback, text, at, Some(postback), findings)
                 }
                 Err(finding) => (RecordKind::Malformed, text, at, None, vec![finding]),

@@ -23,6 +23,12 @@ pub trait Job: Sync {
     type Output: Send + Default;
 
     fn record(&self, record: &Record<'_>, out: &mut Self::Output) -> io::Result<()>;
+
+    /// Whether the job needs the rule checks' findings (it always gets
+    /// well-formedness findings).
+    fn checks(&self) -> bool {
+        true
+    }
 }
 
 /// What the emitter sees, in input order.

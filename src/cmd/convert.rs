@@ -57,6 +57,12 @@ struct Counts {
 impl Job for Convert {
     type Output = Converted;
 
+    /// A postback with rule findings is still data: the rules only matter
+    /// to `--valid-only`.
+    fn checks(&self) -> bool {
+        self.valid_only
+    }
+
     fn record(&self, record: &Record<'_>, out: &mut Converted) -> io::Result<()> {
         let Some(postback) = &record.postback else {
             return self.reject(record, None, out);

@@ -113,6 +113,7 @@ pub fn read_jobs<J: Job>(
     let options = Options {
         max_record: args.max_record_size,
         read_bytes: progress.counter(),
+        check: job.checks(),
     };
     let mut stats = ReadStats::default();
     let result = parallel::run(inputs, &options, args.jobs(), job, &mut |event| {
