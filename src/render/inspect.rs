@@ -512,7 +512,9 @@ pub fn decode_base64_text(value: &str) -> Option<String> {
         .strip_suffix(b"==")
         .or_else(|| bytes.strip_suffix(b"="))
         .unwrap_or(bytes);
-    if body.is_empty() || body.len() % 4 == 1 || (body.len() != bytes.len() && bytes.len() % 4 != 0)
+    if body.is_empty()
+        || body.len() % 4 == 1
+        || (body.len() != bytes.len() && !bytes.len().is_multiple_of(4))
     {
         return None;
     }
