@@ -1,5 +1,6 @@
 //! What `FIELDS.md` documents, as data: codes, field sets, value formats and carriers.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Kept in the crate so the binary needs no files at run time.
@@ -650,7 +651,16 @@ pub fn carriers() -> &'static [Carrier] {
 
 /// The rows for an SPID; empty when the (old, incomplete) table lacks it.
 pub fn carriers_for_spid(spid: &str) -> Vec<&'static Carrier> {
-    carriers().iter().filter(|c| c.spid == spid).collect()
+    // Indexed once: inspect looks up every postback's SPID among ~570 rows.
+    static INDEX: OnceLock<HashMap<&'static str, Vec<&'static Carrier>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<&'static str, Vec<&'static Carrier>> = HashMap::new();
+        for carrier in carriers() {
+            index.entry(carrier.spid).or_default().push(carrier);
+        }
+        index
+    });
+    index.get(spid).cloned().unwrap_or_default()
 }
 
 #[cfg(test)]
