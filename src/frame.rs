@@ -277,13 +277,8 @@ impl<R: Read> Framer<R> {
                     // they do not count (or the answer would depend on where
                     // a read happened to end).
                     if scan.pos - ts > self.max_record {
-                        let at = self.location_of(ts);
-                        self.cursor = scan.pos.min(self.end);
-                        self.skip = Some(Skip::Record(scan));
-                        return Some(Frame::Oversized {
-                            at,
-                            limit: self.max_record,
-                        });
+                        let resume = scan.pos.min(self.end);
+                        return Some(self.oversized(ts, resume, Some(Skip::Record(scan))));
                     }
                     let shift = self.fill_keeping(ts);
                     ts -= shift;
@@ -291,15 +286,12 @@ impl<R: Read> Framer<R> {
                     continue;
                 }
             };
-            let at = self.location_of(ts);
-            self.cursor = end;
             // The limit holds however the input happened to arrive in reads.
             if end - ts > self.max_record {
-                return Some(Frame::Oversized {
-                    at,
-                    limit: self.max_record,
-                });
+                return Some(self.oversized(ts, end, None));
             }
+            let at = self.location_of(ts);
+            self.cursor = end;
             let text = &self.buf[ts..end];
             return Some(if closed {
                 Frame::Record { text, at }
@@ -365,16 +357,13 @@ impl<R: Read> Framer<R> {
                 // off inside it, and what follows is the next line, read anew.
                 Some(i) if self.buf[pos + i] == b'\n' => {
                     let nl = pos + i;
-                    let at = self.location_of(quote);
-                    self.cursor = nl;
                     // Past the limit before it broke off: oversized, as when
                     // the limit is met before the line end has been read.
                     if nl - quote > self.max_record {
-                        return Some(Frame::Oversized {
-                            at,
-                            limit: self.max_record,
-                        });
+                        return Some(self.oversized(quote, nl, None));
                     }
+                    let at = self.location_of(quote);
+                    self.cursor = nl;
                     return Some(Frame::BadEncoding {
                         raw: &self.buf[quote..nl],
                         at,
@@ -384,14 +373,11 @@ impl<R: Read> Framer<R> {
                 }
                 Some(i) if self.buf[pos + i] == b'"' => {
                     let close = pos + i;
+                    if close + 1 - quote > self.max_record {
+                        return Some(self.oversized(quote, close + 1, None));
+                    }
                     let at = self.location_of(quote);
                     self.cursor = close + 1;
-                    if close + 1 - quote > self.max_record {
-                        return Some(Frame::Oversized {
-                            at,
-                            limit: self.max_record,
-                        });
-                    }
                     let raw = &self.buf[quote..=close];
                     return Some(match serde_json::from_slice::<String>(raw) {
                         Ok(s) => Frame::Embedded {
@@ -425,14 +411,11 @@ impl<R: Read> Framer<R> {
                 None => pos = self.end,
             }
             if self.eof {
+                if self.end - quote > self.max_record {
+                    return Some(self.oversized(quote, self.end, None));
+                }
                 let at = self.location_of(quote);
                 self.cursor = self.end;
-                if self.end - quote > self.max_record {
-                    return Some(Frame::Oversized {
-                        at,
-                        limit: self.max_record,
-                    });
-                }
                 return Some(Frame::BadEncoding {
                     raw: &self.buf[quote..self.end],
                     at,
@@ -441,13 +424,8 @@ impl<R: Read> Framer<R> {
                 });
             }
             if self.end - quote > self.max_record {
-                let at = self.location_of(quote);
-                self.cursor = pos;
-                self.skip = Some(Skip::JsonString { escaped: false });
-                return Some(Frame::Oversized {
-                    at,
-                    limit: self.max_record,
-                });
+                let skip = Skip::JsonString { escaped: false };
+                return Some(self.oversized(quote, pos, Some(skip)));
             }
             let shift = self.fill_keeping(quote);
             quote -= shift;
@@ -479,13 +457,7 @@ impl<R: Read> Framer<R> {
                 None => pos = self.end,
             }
             if self.end - start > self.max_record {
-                let at = self.location_of(start);
-                self.cursor = self.end;
-                self.skip = Some(Skip::FormValue);
-                return Some(Frame::Oversized {
-                    at,
-                    limit: self.max_record,
-                });
+                return Some(self.oversized(start, self.end, Some(Skip::FormValue)));
             }
             let shift = self.fill_keeping(start);
             start -= shift;
@@ -493,15 +465,24 @@ impl<R: Read> Framer<R> {
         }
     }
 
+    /// Reports what starts at `start` as oversized. Reading goes on at
+    /// `resume`, first skipping as `skip` says when its end is not read yet.
+    fn oversized(&mut self, start: usize, resume: usize, skip: Option<Skip>) -> Frame<'static> {
+        let at = self.location_of(start);
+        self.cursor = resume;
+        self.skip = skip;
+        Frame::Oversized {
+            at,
+            limit: self.max_record,
+        }
+    }
+
     fn form_frame(&mut self, start: usize, end: usize) -> Frame<'_> {
+        if end - start > self.max_record {
+            return self.oversized(start, end, None);
+        }
         let loc = self.location_of(start);
         self.cursor = end;
-        if end - start > self.max_record {
-            return Frame::Oversized {
-                at: loc,
-                limit: self.max_record,
-            };
-        }
         let raw = &self.buf[start..end];
         Frame::Embedded {
             decoded: percent_decode(raw),
