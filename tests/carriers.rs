@@ -2,16 +2,7 @@
 
 mod common;
 
-use common::postback;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = postback().args(args).output().expect("postback runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::run;
 
 #[test]
 fn an_spid_matches_exactly() {

@@ -3,8 +3,6 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 
 use common::{exec, exec_stdin, fixture, root, Run, PROVIDER_EXAMPLES};
 use serde_json::{json, Value};
@@ -687,28 +685,6 @@ fn a_full_disk_is_reported_with_exit_2() {
     assert!(run.stderr.contains("/dev/full"), "{run}");
 }
 
-/// Runs convert on `dump`, reads one line of its output and closes the pipe,
-/// as `| head -1` does; returns the exit status and stderr.
-fn head_1(format: &str, dump: &std::path::Path) -> (Option<i32>, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_postback"))
-        .args(["convert", "--to", format, dump.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(!first.is_empty());
-    // The reader is gone: `child.stdout` was taken and its reader dropped.
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn a_closed_pipe_ends_quietly() {
     // Enough output to overflow any pipe buffer, so the writer meets the closed pipe.
@@ -717,7 +693,7 @@ fn a_closed_pipe_ends_quietly() {
     let record = common::fixture_text("provider/n102-binary.xml");
     fs::write(&dump, record.repeat(5000)).unwrap();
     for format in FORMATS {
-        let (status, stderr) = head_1(format, &dump);
+        let (status, stderr) = common::head_1(&["convert", "--to", format, dump.to_str().unwrap()]);
         assert_eq!(status, Some(0), "{format}: {stderr}");
         assert_eq!(stderr, "", "{format}: no message, not even a summary");
     }
@@ -734,7 +710,7 @@ fn a_closed_pipe_exits_with_the_status_of_what_was_written() {
     )
     .unwrap();
     for format in FORMATS {
-        let (status, stderr) = head_1(format, &dump);
+        let (status, stderr) = common::head_1(&["convert", "--to", format, dump.to_str().unwrap()]);
         let reported = stderr.contains("error[");
         assert_eq!(
             status,

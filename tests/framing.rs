@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use common::*;
@@ -458,24 +458,6 @@ fn form_encode(text: &str) -> String {
 
 // How the input arrives in reads never changes what is found (library level).
 
-/// A reader that hands out at most `sizes[i]` bytes on its i-th read.
-struct Trickle<'a> {
-    data: &'a [u8],
-    sizes: &'a [usize],
-    reads: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let want = self.sizes[self.reads % self.sizes.len()];
-        self.reads += 1;
-        let n = want.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
-
 #[derive(Default)]
 struct Summary(Vec<String>);
 
@@ -499,11 +481,7 @@ impl Sink for Summary {
 
 fn frame_all(data: &[u8], sizes: &[usize], max_record: usize) -> Vec<String> {
     let mut sink = Summary::default();
-    let reader = Trickle {
-        data,
-        sizes,
-        reads: 0,
-    };
+    let reader = Trickle::new(data, sizes);
     read_input(
         "mix",
         reader,

@@ -3,22 +3,7 @@
 
 mod common;
 
-use common::{postback, run_with_stdin, PROVIDER_EXAMPLES};
-
-/// Runs `postback ARGS` from the crate directory, so paths in the output are
-/// the relative ones given: (status, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = postback()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("postback runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{postback, run, run_with_stdin, PROVIDER_EXAMPLES};
 
 /// Raw output bytes, for the tests about what reaches the terminal.
 fn raw_stdout(args: &[&str], stdin: &[u8]) -> Vec<u8> {

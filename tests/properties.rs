@@ -4,8 +4,12 @@
 //! a run reports add up to the postbacks found, with any number of jobs.
 //! (That conversion loses nothing is `convert_props.rs`.)
 
-use std::io::{self, Read};
+mod common;
+
+use std::io;
 use std::sync::Mutex;
+
+use common::Trickle;
 
 use postback::engine::{read_input, Options, Record, Sink};
 use postback::input::Source;
@@ -198,21 +202,6 @@ impl Sink for Places {
     }
 }
 
-/// Hands the input out `step` bytes a read.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
-
 fn expected(planted: &Planted) -> Seen {
     let place = |offset: usize| {
         let (line, column) = line_col(&planted.data, offset);
@@ -245,7 +234,8 @@ proptest! {
         let templates = templates();
         let planted = plant(bom, &pieces, &templates);
         let mut seen = Places::default();
-        let reader = Trickle { data: &planted.data, step };
+        let sizes = [step];
+        let reader = Trickle::new(&planted.data, &sizes);
         let read = read_input("noise.log", reader, &Options::default(), &mut seen).unwrap();
         prop_assert_eq!(read, planted.data.len() as u64);
         let want = expected(&planted);

@@ -8,33 +8,18 @@
 mod common;
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{exec, fixture_text, root, Run};
+use common::{exec, fixture_text, head_1, root, Run, Trickle};
 use postback::engine::{read_input, Options, Record, RecordKind, Sink};
 
 const BIN: &str = env!("CARGO_BIN_EXE_postback");
 
 // ---------------------------------------------------------------------------
 // Library-level helpers for the fuzz regressions.
-
-/// Hands out the input `step` bytes per read: the way a slow pipe would.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
 
 /// One line per record: its kind, start and findings.
 #[derive(Default)]
@@ -62,7 +47,7 @@ fn records(data: &[u8], max_record: usize) -> Vec<String> {
     read_input("t", data, &options, &mut whole).unwrap();
     for step in [1, 7] {
         let mut pieces = Lines::default();
-        read_input("t", Trickle { data, step }, &options, &mut pieces).unwrap();
+        read_input("t", Trickle::new(data, &[step]), &options, &mut pieces).unwrap();
         assert_eq!(
             whole.0, pieces.0,
             "reads of {step} bytes find something else"
@@ -260,29 +245,6 @@ fn big_dump(dir: &Path) -> PathBuf {
     let dump = dir.join("dump.log");
     fs::write(&dump, fixture_text("rules/bad-spid.xml").repeat(4000)).unwrap();
     dump
-}
-
-/// Runs the binary with `args`, reads one line of its stdout and closes the
-/// pipe, as `| head -1` does. Returns the exit status and stderr.
-fn head_1(args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(!first.is_empty(), "{args:?} wrote nothing");
-    // The reader is gone now: the pipe is closed.
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

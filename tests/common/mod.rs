@@ -2,7 +2,9 @@
 //! temporary directory of its own.
 #![allow(dead_code)]
 
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use assert_cmd::Command;
 
@@ -143,4 +145,71 @@ pub fn json_findings(run: &Run) -> Vec<serde_json::Value> {
                 .unwrap_or_else(|e| panic!("not a JSON line: {line:?}: {e}{run}"))
         })
         .collect()
+}
+
+/// Runs `postback ARGS` from the crate directory, so paths in the output are
+/// the relative ones given: (status, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = postback()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("postback runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the binary with `args`, reads one line of its stdout and closes the
+/// pipe, as `| head -1` does. Returns the exit status and stderr.
+pub fn head_1(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_postback"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("postback starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut first)
+        .expect("stdout is readable");
+    assert!(!first.is_empty(), "{args:?} wrote nothing");
+    // The reader is gone now: the pipe is closed.
+    let out = child.wait_with_output().expect("postback ends");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A reader that hands out at most `sizes[i]` bytes on its i-th read (cycling),
+/// the way a slow pipe or a network stream would.
+pub struct Trickle<'a> {
+    data: &'a [u8],
+    sizes: &'a [usize],
+    reads: usize,
+}
+
+impl<'a> Trickle<'a> {
+    pub fn new(data: &'a [u8], sizes: &'a [usize]) -> Self {
+        Trickle {
+            data,
+            sizes,
+            reads: 0,
+        }
+    }
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = self.sizes[self.reads % self.sizes.len()];
+        self.reads += 1;
+        let n = want.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
 }
