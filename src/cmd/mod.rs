@@ -68,7 +68,6 @@ pub struct ReadStats {
     pub inputs_read: u64,
     /// Inputs that could not be opened or read to their end.
     pub inputs_failed: u64,
-    pub bytes: u64,
     /// The output's reader went away: stop quietly, print no summary.
     pub output_closed: bool,
 }
@@ -122,10 +121,7 @@ pub fn read_jobs<J: Job>(
                 progress.update(records);
                 progress.suspend(|| emit(output))?;
             }
-            Event::InputRead { bytes } => {
-                stats.inputs_read += 1;
-                stats.bytes += bytes;
-            }
+            Event::InputRead { .. } => stats.inputs_read += 1,
             Event::InputFailed {
                 name,
                 error,
