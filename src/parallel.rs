@@ -414,19 +414,13 @@ fn process<J: Job>(unit: Unit, options: &Options, job: &J) -> Vec<Event<J::Outpu
             partial,
         }],
         Unit::Batch(batch) => {
-            let mut out = J::Output::default();
-            let mut records = 0;
-            let mut failed = None;
+            let mut render = Render::new(job, options);
             for frame in batch.frames() {
-                if let Err(err) = each_record(&batch.source, frame, options, &mut |r| {
-                    records += 1;
-                    job.record(r, &mut out)
-                }) {
-                    failed = Some(err);
+                if !render.frame(&batch.source, frame) {
                     break;
                 }
             }
-            with_render_error(out, records, failed, &batch.source)
+            render.finish(&batch.source)
         }
         Unit::Files(sources) => {
             let mut events = Vec::with_capacity(sources.len() * 2);
@@ -457,23 +451,17 @@ fn read_file<J: Job>(
             return;
         }
     };
-    let mut out = J::Output::default();
     let mut framer = Framer::new(reader, options.max_record);
     if let Some(size) = size {
         framer = framer.size_hint(size);
     }
-    let mut records = 0;
-    let mut failed = None;
+    let mut render = Render::new(job, options);
     while let Some(frame) = framer.next_frame() {
-        if let Err(err) = each_record(&name, frame, options, &mut |r| {
-            records += 1;
-            job.record(r, &mut out)
-        }) {
-            failed = Some(err);
+        if !render.frame(&name, frame) {
             break;
         }
     }
-    events.extend(with_render_error(out, records, failed, &name));
+    events.extend(render.finish(&name));
     events.push(match framer.take_error() {
         Some(error) => Event::InputFailed {
             name,
@@ -486,21 +474,57 @@ fn read_file<J: Job>(
     });
 }
 
-/// Rendering into memory does not fail in practice; if it ever does, the
-/// input is reported rather than a record silently lost.
-fn with_render_error<O>(
-    output: O,
+/// Runs the job on the records of a unit's frames into one output,
+/// counting them.
+struct Render<'j, J: Job> {
+    job: &'j J,
+    options: &'j Options,
+    out: J::Output,
     records: u64,
     failed: Option<io::Error>,
-    name: &str,
-) -> Vec<Event<O>> {
-    let mut events = vec![Event::Output { output, records }];
-    if let Some(error) = failed {
-        events.push(Event::InputFailed {
-            name: name.to_string(),
-            error: io::Error::other(format!("could not render a record: {error}")),
-            partial: true,
-        });
+}
+
+impl<'j, J: Job> Render<'j, J> {
+    fn new(job: &'j J, options: &'j Options) -> Self {
+        Render {
+            job,
+            options,
+            out: J::Output::default(),
+            records: 0,
+            failed: None,
+        }
     }
-    events
+
+    /// Renders the frame's records; false when rendering failed.
+    fn frame(&mut self, source: &str, frame: Frame<'_>) -> bool {
+        let (job, out, records) = (self.job, &mut self.out, &mut self.records);
+        let rendered = each_record(source, frame, self.options, &mut |r| {
+            *records += 1;
+            job.record(r, out)
+        });
+        match rendered {
+            Ok(()) => true,
+            Err(err) => {
+                self.failed = Some(err);
+                false
+            }
+        }
+    }
+
+    /// The output, then, if rendering failed (into memory it does not in
+    /// practice), the input reported rather than a record silently lost.
+    fn finish(self, name: &str) -> Vec<Event<J::Output>> {
+        let mut events = vec![Event::Output {
+            output: self.out,
+            records: self.records,
+        }];
+        if let Some(error) = self.failed {
+            events.push(Event::InputFailed {
+                name: name.to_string(),
+                error: io::Error::other(format!("could not render a record: {error}")),
+                partial: true,
+            });
+        }
+        events
+    }
 }
