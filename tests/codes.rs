@@ -10,7 +10,7 @@ fn the_table_lists_every_documented_pair() {
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(
         out.lines().count(),
-        1 + 34,
+        1 + 36,
         "a header and one row per codes.tsv row"
     );
     insta::assert_snapshot!("table", out);
