@@ -67,7 +67,7 @@ fn key_name<'a>(text: &'a str, member: &Member<'a>) -> &'a str {
         Cow::Borrowed(key) => key,
         Cow::Owned(_) => {
             let raw_end = text[member.key_at + 1..]
-                .find(|c| c == ':')
+                .find(':')
                 .map_or(text.len(), |i| member.key_at + 1 + i);
             text[member.key_at..raw_end]
                 .trim_end_matches(|c: char| c.is_ascii_whitespace())

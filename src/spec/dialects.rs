@@ -81,7 +81,7 @@ impl NameClass {
     }
 
     /// The canonical field the name is read as: the name itself otherwise.
-    pub fn read_as<'n>(self, written: &'n str) -> &'n str {
+    pub fn read_as(self, written: &str) -> &str {
         match self {
             NameClass::Native(c) | NameClass::Mixed(c) => c,
             _ => written,
@@ -129,7 +129,7 @@ pub fn classify(dialect: Dialect, written: &str) -> NameClass {
 /// The canonical name a record of `dialect` reads `written` as (the name
 /// itself when it has none). Cheap for a v1.3 record's own names, which
 /// is every field of an XML dump.
-pub fn canonical<'n>(dialect: Dialect, written: &'n str) -> &'n str {
+pub fn canonical(dialect: Dialect, written: &str) -> &str {
     if dialect == Dialect::V1 && !written.bytes().any(|b| b.is_ascii_lowercase()) {
         return written;
     }
