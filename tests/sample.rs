@@ -6,47 +6,37 @@ mod common;
 use common::{exec, exec_stdin, json_findings};
 
 /// Every sample of a dialect's table validates with no finding at all.
-fn all_samples_validate(dialect: &str, expected: usize) {
+fn all_samples_validate(dialect: &str, validate: &[&str], record_start: &str) {
     let samples = exec(&["sample", "--all", "--dialect", dialect]);
     assert_eq!(samples.status, 0, "{samples}");
-    let checked = exec_stdin(
-        &["validate", "--strict", "--dialect", dialect],
-        samples.stdout.clone(),
-    );
+    let n = samples.stdout.matches(record_start).count();
+    assert!(n > 5, "{samples}");
+    let checked = exec_stdin(validate, samples.stdout.clone());
     assert_eq!(checked.status, 0, "{checked}{samples}");
     assert_eq!(checked.stdout, "", "{checked}");
-    assert!(
-        checked.stderr.starts_with(&format!(
-            "{expected} postbacks checked in 1 input: {expected} valid"
-        )),
-        "{checked}"
-    );
+    let summary = format!("{n} postbacks checked in 1 input: {n} valid");
+    assert!(checked.stderr.starts_with(&summary), "{checked}");
 }
 
 #[test]
 fn every_v1_sample_passes_validate() {
-    let samples = exec(&["sample", "--all"]);
-    let checked = exec_stdin(&["validate", "--strict"], samples.stdout.clone());
-    assert_eq!(checked.status, 0, "{checked}");
-    assert_eq!(checked.stdout, "", "{checked}");
-    assert!(
-        checked
-            .stderr
-            .starts_with("17 postbacks checked in 1 input: 17 valid"),
-        "{checked}"
-    );
+    all_samples_validate("v1", &["validate", "--strict"], "<POSTBACK>");
 }
 
 #[test]
 #[ignore = "needs validate --dialect lower"]
 fn every_lower_sample_passes_validate() {
-    all_samples_validate("lower", 9);
+    all_samples_validate(
+        "lower",
+        &["validate", "--strict", "--dialect", "lower"],
+        "<postback>",
+    );
 }
 
 #[test]
 #[ignore = "needs validate --dialect v2"]
 fn every_v2_sample_passes_validate() {
-    all_samples_validate("v2", 11);
+    all_samples_validate("v2", &["validate", "--strict", "--dialect", "v2"], "{");
 }
 
 fn tracking_ids(xml: &str) -> Vec<&str> {
