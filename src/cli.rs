@@ -84,6 +84,16 @@ Exit status: 0 all converted, 1 a record could not be converted, 2 an input or t
         after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon\n\nExit status: 0 found, 1 no match."
     )]
     Carriers(CarriersArgs),
+
+    /// Print valid postbacks to send to a webhook, or broken ones on purpose.
+    #[command(
+        after_help = "Examples:\n  postback sample N201\n  postback sample N102 --dialect lower --set SENTAS=SMS\n  postback sample N202 --origin SMS_MT --unset AGGREGATORID   # a deliberate missing-field\n  postback sample --lifecycle --count 100 | postback replay --to http://127.0.0.1:8080/\n  postback sample --all --dialect v2 | postback validate\n\n\
+XML samples are documents one after another; v2 samples are one JSON object a line.\n\
+--set and --unset take the dialect's field name or the v1.3 name (STATUS, status);\n\
+--set adds a field the sample lacks, under the name as written.\n\
+Exit status: 0 printed, 2 no such code (or no field set for it in that dialect)."
+    )]
+    Sample(SampleArgs),
 }
 
 /// Where postbacks are read from, shared by every command that reads them.
@@ -220,6 +230,62 @@ pub struct CarriersArgs {
     /// An SPID (exact; leading zeros may be left out), or part of a country or carrier
     /// name (any case). Without it, the whole table.
     pub query: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The code, such as N201 (or ORIGIN:CODE such as MMS_MT:N202). With --lifecycle
+    /// it may be left out (N201 then N202).
+    #[arg(required_unless_present_any = ["all", "lifecycle"], conflicts_with = "all")]
+    pub code: Option<String>,
+
+    /// The ORIGIN, for a code documented under several (N202: SMS_MT or MMS_MT).
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+
+    /// The dialect to write: v1.3 XML, lower-case XML, or v2 JSON.
+    #[arg(long, value_enum, default_value_t = SampleDialect::V1)]
+    pub dialect: SampleDialect,
+
+    /// Give a field this value (or add it): makes deliberately broken payloads.
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = parse_assignment)]
+    pub set: Vec<(String, String)>,
+
+    /// Leave a field out.
+    #[arg(long, value_name = "FIELD")]
+    pub unset: Vec<String>,
+
+    /// A sent postback and the final one of the same message, sharing a TRACKINGID
+    /// (N201 then N202, N101 then N102; a final CODE is paired with its sent one).
+    #[arg(long)]
+    pub lifecycle: bool,
+
+    /// How many samples (or lifecycles) to print, each for another message.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+
+    /// One sample of every (ORIGIN, CODE) the dialect documents a field set for.
+    #[arg(long, conflicts_with_all = ["lifecycle", "origin"])]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleDialect {
+    V1,
+    Lower,
+    V2,
+}
+
+/// Parses `FIELD=VALUE` (the value may be empty or hold `=`).
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!(
+            "`{text}` is not FIELD=VALUE; write e.g. --set STATUS=Delivered"
+        )),
+    }
 }
 
 /// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024).

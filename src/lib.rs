@@ -36,4 +36,5 @@ pub mod location;
 pub mod parallel;
 pub mod postback;
 pub mod render;
+pub mod sample;
 pub mod spec;
