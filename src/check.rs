@@ -349,7 +349,7 @@ impl<'p> Context<'p> {
                     Finding::new(
                         Rule::BadJsonValue,
                         f.at,
-                        format!("{} is {}, not a string", f.name, shown(&f.text)),
+                        format!("{} is {}, not a string", f.name, f.text),
                     )
                     .field(f.name)
                     .help(format!(
