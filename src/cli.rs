@@ -84,6 +84,16 @@ Exit status: 0 all converted, 1 a record could not be converted, 2 an input or t
         after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon\n\nExit status: 0 found, 1 no match."
     )]
     Carriers(CarriersArgs),
+
+    /// Follow every message from sent to delivered: states, latency, breakdowns.
+    #[command(
+        after_help = "Examples:\n  postback track dump.log.gz\n  postback track --by country hooks/\n  postback track --id U01TXzgwNjc4 dump.log\n  postback track --format json dump.log | jq .delivery_rate\n  postback track --messages messages.csv --stuck-after 24h dump.log\n\n\
+A message is (family, TRACKINGID): SMS (SMS_MT N2xx/E2xx), MMS (MMS_MT N1xx/E1xx, and\n\
+N202/E202 for a fallback SMS) or DDM (MMS_MT N5xx/E5xx). Latency is the final TIMESTAMP\n\
+minus the sent one, in UTC. Repeats of a postback (the provider retries) count once.\n\
+Exit status: 0 read, 2 an input could not be read or the output failed."
+    )]
+    Track(TrackArgs),
 }
 
 /// Where postbacks are read from, shared by every command that reads them.
@@ -210,6 +220,82 @@ pub enum ConvertFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct TrackArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output: a `human` summary, or one `json` document for scripts.
+    #[arg(long, value_enum, default_value_t = TrackFormat::Human)]
+    pub format: TrackFormat,
+
+    /// The breakdown table's groups (carrier and country come from the SPID).
+    #[arg(long, value_enum, default_value_t = TrackBy::Carrier, value_name = "GROUP")]
+    pub by: TrackBy,
+
+    /// Pending messages sent longer than this before the newest TIMESTAMP in the
+    /// data are stuck: counted and listed (e.g. 72h, 30m, 2d, 1h30m).
+    #[arg(long, value_name = "DURATION", default_value = "72h", value_parser = parse_duration)]
+    pub stuck_after: i64,
+
+    /// Show one message's timeline: every postback with its place, time, code and status.
+    #[arg(long, value_name = "TRACKINGID")]
+    pub id: Option<String>,
+
+    /// Write one row per message to FILE, as CSV or NDJSON by its extension
+    /// (.csv, .ndjson/.jsonl): a message as soon as it is final, pending ones at the end.
+    #[arg(long, value_name = "FILE")]
+    pub messages: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrackFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrackBy {
+    Carrier,
+    Country,
+    From,
+    Code,
+    Day,
+    Hour,
+}
+
+/// Parses a duration such as `72h`, `30m`, `2d`, `90s` or `1h30m` into milliseconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let bad = || format!("`{text}` is not a duration; write e.g. 72h, 30m, 2d or 1h30m");
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    let mut any = false;
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit: i64 = match c.to_ascii_lowercase() {
+            'd' => 86_400_000,
+            'h' => 3_600_000,
+            'm' => 60_000,
+            's' => 1000,
+            _ => return Err(bad()),
+        };
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        digits.clear();
+        any = true;
+    }
+    if !any || !digits.is_empty() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+#[derive(Debug, Args)]
 pub struct CodesArgs {
     /// A code such as N102 (or ORIGIN:CODE such as MMS_MT:N202) to show its field set.
     pub code: Option<String>,
@@ -263,5 +349,16 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("72h"), Ok(72 * 3_600_000));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration("2d"), Ok(2 * 86_400_000));
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert!(parse_duration("72").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("3w").is_err());
     }
 }

@@ -35,3 +35,5 @@ pub mod parallel;
 pub mod postback;
 pub mod render;
 pub mod spec;
+pub mod time;
+pub mod track;
