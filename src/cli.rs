@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use postback::engine::DEFAULT_MAX_RECORD;
+use postback::track::By;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,6 +96,15 @@ minus the sent one, in UTC. Repeats of a postback (the provider retries) count o
 Exit status: 0 read, 2 an input could not be read or the output failed."
     )]
     Track(TrackArgs),
+    /// Print valid postbacks to send to a webhook, or broken ones on purpose.
+    #[command(
+        after_help = "Examples:\n  postback sample N201\n  postback sample N102 --dialect lower --set SENTAS=SMS\n  postback sample N202 --origin SMS_MT --unset AGGREGATORID   # a deliberate missing-field\n  postback sample --lifecycle --count 100 | postback replay --to http://127.0.0.1:8080/\n  postback sample --all --dialect v2 | postback validate\n\n\
+XML samples are documents one after another; v2 samples are one JSON object a line.\n\
+--set and --unset take the dialect's field name or the v1.3 name (STATUS, status);\n\
+--set adds a field the sample lacks, under the name as written.\n\
+Exit status: 0 printed, 2 no such code (or no field set for it in that dialect)."
+    )]
+    Sample(SampleArgs),
 }
 
 /// Where postbacks are read from, shared by every command that reads them.
@@ -229,8 +240,8 @@ pub struct TrackArgs {
     pub format: TrackFormat,
 
     /// The breakdown table's groups (carrier and country come from the SPID).
-    #[arg(long, value_enum, default_value_t = TrackBy::Carrier, value_name = "GROUP")]
-    pub by: TrackBy,
+    #[arg(long, value_name = "GROUP", default_value = "carrier", value_parser = by_parser())]
+    pub by: By,
 
     /// Pending messages sent longer than this before the newest TIMESTAMP in the
     /// data are stuck: counted and listed (e.g. 72h, 30m, 2d, 1h30m).
@@ -253,46 +264,18 @@ pub enum TrackFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TrackBy {
-    Carrier,
-    Country,
-    From,
-    Code,
-    Day,
-    Hour,
+/// `--by`: the group names of [`By`], listed in `--help`.
+fn by_parser() -> impl TypedValueParser<Value = By> {
+    clap::builder::PossibleValuesParser::new(By::ALL.map(By::as_str))
+        .map(|name| By::parse(&name).unwrap_or(By::Carrier))
 }
 
 /// Parses a duration such as `72h`, `30m`, `2d`, `90s` or `1h30m` into milliseconds.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let bad = || format!("`{text}` is not a duration; write e.g. 72h, 30m, 2d or 1h30m");
-    let mut total: i64 = 0;
-    let mut digits = String::new();
-    let mut any = false;
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit: i64 = match c.to_ascii_lowercase() {
-            'd' => 86_400_000,
-            'h' => 3_600_000,
-            'm' => 60_000,
-            's' => 1000,
-            _ => return Err(bad()),
-        };
-        let n: i64 = digits.parse().map_err(|_| bad())?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(bad)?;
-        digits.clear();
-        any = true;
-    }
-    if !any || !digits.is_empty() {
-        return Err(bad());
-    }
-    Ok(total)
+    humantime::parse_duration(text.trim())
+        .ok()
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .ok_or_else(|| format!("`{text}` is not a duration; write e.g. 72h, 30m, 2d or 1h30m"))
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +289,62 @@ pub struct CarriersArgs {
     /// An SPID (exact; leading zeros may be left out), or part of a country or carrier
     /// name (any case). Without it, the whole table.
     pub query: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The code, such as N201 (or ORIGIN:CODE such as MMS_MT:N202). With --lifecycle
+    /// it may be left out (N201 then N202).
+    #[arg(required_unless_present_any = ["all", "lifecycle"], conflicts_with = "all")]
+    pub code: Option<String>,
+
+    /// The ORIGIN, for a code documented under several (N202: SMS_MT or MMS_MT).
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+
+    /// The dialect to write: v1.3 XML, lower-case XML, or v2 JSON.
+    #[arg(long, value_enum, default_value_t = SampleDialect::V1)]
+    pub dialect: SampleDialect,
+
+    /// Give a field this value (or add it): makes deliberately broken payloads.
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = parse_assignment)]
+    pub set: Vec<(String, String)>,
+
+    /// Leave a field out.
+    #[arg(long, value_name = "FIELD")]
+    pub unset: Vec<String>,
+
+    /// A sent postback and the final one of the same message, sharing a TRACKINGID
+    /// (N201 then N202, N101 then N102; a final CODE is paired with its sent one).
+    #[arg(long)]
+    pub lifecycle: bool,
+
+    /// How many samples (or lifecycles) to print, each for another message.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+
+    /// One sample of every (ORIGIN, CODE) the dialect documents a field set for.
+    #[arg(long, conflicts_with_all = ["lifecycle", "origin"])]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleDialect {
+    V1,
+    Lower,
+    V2,
+}
+
+/// Parses `FIELD=VALUE` (the value may be empty or hold `=`).
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!(
+            "`{text}` is not FIELD=VALUE; write e.g. --set STATUS=Delivered"
+        )),
+    }
 }
 
 /// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024).
@@ -359,6 +398,7 @@ mod tests {
         assert_eq!(parse_duration("90s"), Ok(90_000));
         assert!(parse_duration("72").is_err());
         assert!(parse_duration("h").is_err());
-        assert!(parse_duration("3w").is_err());
+        assert_eq!(parse_duration("1w"), Ok(7 * 86_400_000));
+        assert!(parse_duration("soon").is_err());
     }
 }

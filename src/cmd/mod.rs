@@ -6,6 +6,7 @@ mod codes;
 mod convert;
 mod inspect;
 mod progress;
+mod sample;
 mod track;
 mod validate;
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Codes(args) => codes::run(args, cli.color),
         Command::Carriers(args) => carriers::run(args, cli.color),
         Command::Track(args) => track::run(args, cli.color),
+        Command::Sample(args) => sample::run(args),
     }
 }
 

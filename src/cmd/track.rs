@@ -18,7 +18,7 @@ use postback::track::observe::{sight, Sighting};
 use postback::track::{By, MessageSink, Tracker};
 
 use super::{finish, read_jobs, stdout, Outcome};
-use crate::cli::{ColorChoice, TrackArgs, TrackBy, TrackFormat};
+use crate::cli::{ColorChoice, TrackArgs, TrackFormat};
 
 /// Reads each record's sighting; runs on any worker. The tracker itself runs
 /// on the main thread, in input order, so `--jobs` changes nothing.
@@ -45,17 +45,6 @@ impl Job for Sight {
         };
         out.list.push(sight(record, &source));
         Ok(())
-    }
-}
-
-fn by(choice: TrackBy) -> By {
-    match choice {
-        TrackBy::Carrier => By::Carrier,
-        TrackBy::Country => By::Country,
-        TrackBy::From => By::From,
-        TrackBy::Code => By::Code,
-        TrackBy::Day => By::Day,
-        TrackBy::Hour => By::Hour,
     }
 }
 
@@ -111,7 +100,7 @@ impl Rows {
 
 pub fn run(args: TrackArgs, color: ColorChoice) -> Result<Outcome> {
     let mut rows = Rows::open(args.messages.as_deref())?;
-    let mut tracker = Tracker::new(by(args.by));
+    let mut tracker = Tracker::new(args.by);
     let mut timeline = Timeline::default();
     let id = args.id.as_deref();
     let stats = read_jobs(&args.input, false, &Sight, |seen| {

@@ -394,17 +394,24 @@ fn write_groups<W: Write>(out: &mut W, report: &Report, p: Paint) -> io::Result<
         ));
         writeln!(out, "{}", line.trim_end())?;
     }
-    if report.groups.len() > shown.len() {
-        writeln!(
-            out,
-            "{}",
-            p.dim(&format!(
-                "  … and {} more (--format json lists every group)",
-                report.groups.len() - shown.len()
-            ))
-        )?;
+    more(
+        out,
+        p,
+        report.groups.len() - shown.len(),
+        "--format json lists every group",
+    )
+}
+
+/// The line after a list cut short.
+fn more<W: Write>(out: &mut W, p: Paint, left_out: usize, where_all: &str) -> io::Result<()> {
+    if left_out == 0 {
+        return Ok(());
     }
-    Ok(())
+    writeln!(
+        out,
+        "{}",
+        p.dim(&format!("  … and {left_out} more ({where_all})"))
+    )
 }
 
 fn write_stuck<W: Write>(out: &mut W, report: &Report, p: Paint) -> io::Result<()> {
@@ -438,17 +445,12 @@ fn write_stuck<W: Write>(out: &mut W, report: &Report, p: Paint) -> io::Result<(
             p.dim(&escape(&s.first_seen))
         )?;
     }
-    if report.stuck.len() > ids.len() {
-        writeln!(
-            out,
-            "{}",
-            p.dim(&format!(
-                "  … and {} more (--messages FILE lists every message)",
-                report.stuck.len() - ids.len()
-            ))
-        )?;
-    }
-    Ok(())
+    more(
+        out,
+        p,
+        report.stuck.len() - ids.len(),
+        "--messages FILE lists every message",
+    )
 }
 
 /// One message's postbacks, in the order read, as `--id` shows them.

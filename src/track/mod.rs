@@ -64,6 +64,19 @@ pub enum By {
 }
 
 impl By {
+    pub const ALL: [By; 6] = [
+        By::Carrier,
+        By::Country,
+        By::From,
+        By::Code,
+        By::Day,
+        By::Hour,
+    ];
+
+    pub fn parse(s: &str) -> Option<By> {
+        By::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             By::Carrier => "carrier",

@@ -1,0 +1,89 @@
+//! JSON: one array of every postback, written as it goes.
+
+use std::io::{self, Write};
+
+use super::object::{write_object, Groups};
+use super::RecordWriter;
+use crate::postback::Postback;
+
+/// How a JSON array opens, separates its records and closes.
+pub(super) const JSON_OPEN: &[u8] = b"[";
+pub(super) const JSON_SEPARATOR: &[u8] = b",\n";
+pub(super) const JSON_CLOSE: &[u8] = b"]\n";
+
+/// it goes, so a consumer can stream it; valid JSON even when empty.
+pub struct JsonArray<W: Write> {
+    out: W,
+    groups: Groups,
+    /// The record being written (see [`super::Ndjson`]).
+    record: Vec<u8>,
+    written: u64,
+}
+
+impl<W: Write> JsonArray<W> {
+    /// Writes the opening `[`.
+    pub fn new(mut out: W) -> io::Result<Self> {
+        out.write_all(JSON_OPEN)?;
+        Ok(JsonArray::part(out))
+    }
+
+    /// Records for the middle of an array whose brackets are written
+    /// elsewhere: separated by `,\n`, nothing before or after them.
+    pub(super) fn part(out: W) -> Self {
+        JsonArray {
+            out,
+            groups: Groups::default(),
+            record: Vec::new(),
+            written: 0,
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> RecordWriter for JsonArray<W> {
+    fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
+        self.record.clear();
+        if self.written > 0 {
+            self.record.extend_from_slice(JSON_SEPARATOR);
+        }
+        write_object(&mut self.record, postback, &mut self.groups)?;
+        self.out.write_all(&self.record)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.write_all(JSON_CLOSE)?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::postback::parse;
+
+    #[test]
+    fn json_array_is_valid_when_empty_and_separates_records() {
+        let mut out = Vec::new();
+        JsonArray::new(&mut out).unwrap().finish().unwrap();
+        assert_eq!(out, b"[]\n");
+
+        let mut out = Vec::new();
+        let mut writer = JsonArray::new(&mut out).unwrap();
+        for xml in [
+            "<POSTBACK><A>1</A></POSTBACK>",
+            "<POSTBACK><A>2</A></POSTBACK>",
+        ] {
+            writer.write(&parse(xml).unwrap()).unwrap();
+        }
+        writer.finish().unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap(), @r#"
+        [{"A":"1"},
+        {"A":"2"}]
+        "#);
+    }
+}

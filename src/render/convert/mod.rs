@@ -1,0 +1,310 @@
+//! Postbacks as JSON, NDJSON and CSV: one writer per format behind
+//! [`RecordWriter`], each in its own module, each streaming to any `W: Write`
+//! as records arrive.
+//!
+//! Values follow CLI.md ("`convert` output"): keys and headers are element
+//! names as written, values the element text decoded and untrimmed, fields in
+//! document order. A name that occurs more than once becomes an array of its
+//! values (at the place of its first occurrence); an element holding elements
+//! becomes an object by the same rules, with the text beside its children under
+//! `#text`; in an N401 postback `CONTENT` is always `{"FILE": [...]}`. The shape
+//! depends only on the names in the record and on its code, never on what a
+//! value looks like (see `object.rs`). CSV cells holding an object or array
+//! carry its JSON.
+//!
+//! Writing allocates nothing per field: the grouping of repeated names, the
+//! CSV cells and the JSON of object-valued cells use buffers kept across records.
+//!
+//! For output rendered on several threads, a [`Part`] renders some records
+//! apart from the rest and an [`Assembly`] puts the parts together in order,
+//! with what comes before, between and after them: the bytes are the same as
+//! one writer's.
+
+use std::io::{self, Write};
+
+use crate::postback::{Element, Postback};
+
+mod csv;
+mod json;
+mod ndjson;
+mod object;
+
+pub use self::csv::{Csv, CsvOptions};
+pub use self::json::JsonArray;
+use self::json::{JSON_CLOSE, JSON_OPEN, JSON_SEPARATOR};
+pub use self::ndjson::Ndjson;
+
+/// The default CSV columns, in CLI.md's order.
+pub const DEFAULT_COLUMNS: [&str; 18] = [
+    "ORIGIN",
+    "CODE",
+    "STATUS",
+    "SENTAS",
+    "MMSID",
+    "FROM",
+    "FROM_MASK",
+    "TO",
+    "TRACKINGID",
+    "SPID",
+    "TIMESTAMP",
+    "AGGREGATORID",
+    "HANDSET",
+    "OS",
+    "STATUSDETAILS",
+    "AUDIONAME",
+    "VIDEONAME",
+    EXTRA,
+];
+
+/// The CSV column holding, as a JSON object, every field no other column shows.
+pub const EXTRA: &str = "EXTRA";
+
+/// The key of text written beside child elements. No element can be named
+/// so (`#` cannot start an XML name), so it never collides with a field.
+pub const TEXT_KEY: &str = "#text";
+
+/// Elements nested deeper than this are not converted: each level costs the
+/// serializer a stack frame, and no real postback nests more than two levels
+/// (N401's `CONTENT`/`FILE`). See [`too_deep`].
+pub const MAX_DEPTH: usize = 64;
+
+/// A streaming writer of one output format. The constructor writes whatever
+/// comes before the first record (`[`, a CSV header), so that even a run that
+/// converts nothing leaves valid output.
+pub trait RecordWriter {
+    /// Writes one postback.
+    fn write(&mut self, postback: &Postback<'_>) -> io::Result<()>;
+
+    /// Writes whatever comes after the last record, then flushes.
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+/// The first element nested deeper than [`MAX_DEPTH`] (fields are depth 1),
+/// if any: such a postback cannot be converted and the writers refuse it with
+/// an `InvalidData` error, so check first.
+pub fn too_deep<'p, 'a>(postback: &'p Postback<'a>) -> Option<&'p Element<'a>> {
+    // Iterative, so that checking the depth cannot itself run out of stack;
+    // the stack is only allocated for the rare field that holds elements.
+    let mut stack: Vec<(&Element<'a>, usize)> = Vec::new();
+    for field in postback.fields.iter().filter(|f| !f.children.is_empty()) {
+        stack.push((field, 1));
+        while let Some((element, depth)) = stack.pop() {
+            if depth > MAX_DEPTH {
+                return Some(element);
+            }
+            stack.extend(element.children.iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+    None
+}
+
+/// An output format, with everything that shapes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Ndjson,
+    Csv(CsvOptions),
+}
+
+impl Format {
+    /// A writer streaming to `out`, what comes before the first record written.
+    pub fn writer<'w, W: Write + 'w>(&self, out: W) -> io::Result<Box<dyn RecordWriter + 'w>> {
+        Ok(match self {
+            Format::Json => Box::new(JsonArray::new(out)?),
+            Format::Ndjson => Box::new(Ndjson::new(out)),
+            Format::Csv(options) => Box::new(Csv::new(out, options.clone())?),
+        })
+    }
+
+    /// An empty part, to render some records apart from the others.
+    pub fn part(&self) -> Part {
+        let writer = match self {
+            Format::Json => PartWriter::Json(JsonArray::part(Vec::new())),
+            Format::Ndjson => PartWriter::Ndjson(Ndjson::new(Vec::new())),
+            Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options, 1024))),
+        };
+        Part { writer, records: 0 }
+    }
+}
+
+/// Some records rendered apart from the rest of the output (on a worker
+/// thread, say), without what comes before, between or after them: an
+/// [`Assembly`] adds that.
+pub struct Part {
+    writer: PartWriter,
+    records: u64,
+}
+
+enum PartWriter {
+    Json(JsonArray<Vec<u8>>),
+    Ndjson(Ndjson<Vec<u8>>),
+    // Boxed: its cell buffers make it several times the size of the others.
+    Csv(Box<Csv<Vec<u8>>>),
+}
+
+impl Part {
+    pub fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
+        match &mut self.writer {
+            PartWriter::Json(w) => w.write(postback)?,
+            PartWriter::Ndjson(w) => w.write(postback)?,
+            PartWriter::Csv(w) => w.write(postback)?,
+        }
+        self.records += 1;
+        Ok(())
+    }
+
+    /// The records written to the part.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    fn into_bytes(self) -> io::Result<Vec<u8>> {
+        match self.writer {
+            PartWriter::Json(w) => Ok(w.into_inner()),
+            PartWriter::Ndjson(w) => Ok(w.into_inner()),
+            PartWriter::Csv(w) => w.into_inner(),
+        }
+    }
+}
+
+/// Puts parts together into one output, in the order given.
+pub struct Assembly<W: Write> {
+    out: W,
+    json: bool,
+    /// Whether a record has been written (a JSON array separates the next one).
+    written: bool,
+}
+
+impl<W: Write> Assembly<W> {
+    /// Writes what comes before the first record.
+    pub fn new(mut out: W, format: &Format) -> io::Result<Self> {
+        match format {
+            Format::Json => out.write_all(JSON_OPEN)?,
+            Format::Ndjson => {}
+            Format::Csv(options) => {
+                // The header exactly as the streaming writer writes it.
+                Csv::new(&mut out, options.clone())?.into_inner()?;
+            }
+        }
+        Ok(Assembly {
+            out,
+            json: matches!(format, Format::Json),
+            written: false,
+        })
+    }
+
+    /// Writes the part's records after those written so far.
+    pub fn push(&mut self, part: Part) -> io::Result<()> {
+        if part.records == 0 {
+            return Ok(());
+        }
+        if self.json && self.written {
+            self.out.write_all(JSON_SEPARATOR)?;
+        }
+        self.out.write_all(&part.into_bytes()?)?;
+        self.written = true;
+        Ok(())
+    }
+
+    /// Writes what comes after the last record, then flushes.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if self.json {
+            self.out.write_all(JSON_CLOSE)?;
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::postback::parse;
+
+    #[test]
+    fn too_deep_finds_the_first_element_past_the_limit() {
+        let deep = |n: usize| {
+            format!(
+                "<POSTBACK><A>1</A>{}{}</POSTBACK>",
+                "<N>".repeat(n),
+                "</N>".repeat(n)
+            )
+        };
+        let ok = deep(MAX_DEPTH);
+        assert!(too_deep(&parse(&ok).unwrap()).is_none());
+        assert!(Ndjson::new(Vec::new()).write(&parse(&ok).unwrap()).is_ok());
+
+        let bad = deep(MAX_DEPTH + 1);
+        let postback = parse(&bad).unwrap();
+        let found = too_deep(&postback).expect("too deep");
+        assert_eq!(found.at, bad.find("<N>").unwrap() + 3 * MAX_DEPTH);
+        let err = Ndjson::new(Vec::new()).write(&postback).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn parts_assemble_into_the_bytes_of_one_writer() {
+        let xmls = [
+            "<POSTBACK><CODE>N003</CODE><X>=1</X></POSTBACK>",
+            "<POSTBACK><CODE>N401</CODE><CONTENT><FILE>f</FILE></CONTENT></POSTBACK>",
+            "<POSTBACK><TO>1</TO><TO>2</TO>t</POSTBACK>",
+        ];
+        let postbacks: Vec<Postback<'_>> = xmls.iter().map(|x| parse(x).unwrap()).collect();
+        let excel = CsvOptions {
+            excel: true,
+            ..CsvOptions::default()
+        };
+        for format in [
+            Format::Json,
+            Format::Ndjson,
+            Format::Csv(CsvOptions::default()),
+            Format::Csv(excel),
+        ] {
+            let mut streamed = Vec::new();
+            let mut writer = format.writer(&mut streamed).unwrap();
+            for postback in &postbacks {
+                writer.write(postback).unwrap();
+            }
+            writer.finish().unwrap();
+            drop(writer);
+            // Every way of cutting the records into parts, empty parts included.
+            for cut in 0..=postbacks.len() {
+                let mut assembled = Vec::new();
+                let mut assembly = Assembly::new(&mut assembled, &format).unwrap();
+                for chunk in [&postbacks[..cut], &[], &postbacks[cut..]] {
+                    let mut part = format.part();
+                    for postback in chunk {
+                        part.write(postback).unwrap();
+                    }
+                    assert_eq!(part.records(), chunk.len() as u64);
+                    assembly.push(part).unwrap();
+                }
+                assembly.finish().unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&assembled),
+                    String::from_utf8_lossy(&streamed),
+                    "{format:?}, cut at {cut}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stays_a_closed_pipe() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+        }
+        let postback = parse("<POSTBACK><A>1</A></POSTBACK>").unwrap();
+        let err = Ndjson::new(Closed).write(&postback).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+        // The csv writer buffers: the error surfaces when it flushes.
+        let mut csv = Csv::new(Closed, CsvOptions::default()).unwrap();
+        csv.write(&postback).unwrap();
+        assert_eq!(csv.finish().unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+    }
+}
