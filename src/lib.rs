@@ -38,3 +38,5 @@ pub mod postback;
 pub mod render;
 pub mod sample;
 pub mod spec;
+pub mod time;
+pub mod track;
