@@ -21,7 +21,7 @@ use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
 use super::validate::plural;
-use super::{check_stdin, read_jobs, stdout, Emit, Outcome};
+use super::{check_stdin, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
 /// Converts records; runs on any worker. What it makes of a run of records
@@ -313,7 +313,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     };
 
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |emitted| {
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| {
         let converted = match emitted {
             Emit::Output(converted) => converted,
             Emit::Flush => {

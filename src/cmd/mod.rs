@@ -163,6 +163,20 @@ pub fn read_jobs<J: Job>(
     args: &InputArgs,
     quiet: bool,
     job: &J,
+    mut emit: impl FnMut(J::Output) -> io::Result<()>,
+) -> Result<ReadStats> {
+    read_jobs_live(args, quiet, job, |emitted| match emitted {
+        Emit::Output(output) => emit(output),
+        Emit::Flush => Ok(()),
+    })
+}
+
+/// As [`read_jobs`], for a command whose output streams: `emit` is also told
+/// when a live input pauses, to flush what it has written.
+pub fn read_jobs_live<J: Job>(
+    args: &InputArgs,
+    quiet: bool,
+    job: &J,
     mut emit: impl FnMut(Emit<J::Output>) -> io::Result<()>,
 ) -> Result<ReadStats> {
     check_stdin(args)?;

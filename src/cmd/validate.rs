@@ -8,7 +8,7 @@ use postback::parallel::Job;
 use postback::render::findings::{write_human, write_json, HumanStyle};
 use postback::render::terminal::Paint;
 
-use super::{finish, read_jobs, stdout, Emit, Outcome};
+use super::{finish, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, FindingFormat, ValidateArgs};
 
 /// Renders findings; runs on any worker.
@@ -79,7 +79,7 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
     };
     let mut out = stdout();
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |emitted| match emitted {
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| match emitted {
         Emit::Output(checked) => {
             counts.add(&checked.counts);
             out.write_all(&checked.text)
