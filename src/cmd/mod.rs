@@ -117,6 +117,7 @@ pub fn read_jobs<J: Job>(
         max_record: args.max_record_size,
         read_bytes: progress.counter(),
         check: job.checks(),
+        dialect: args.dialect.only(),
     };
     let mut stats = ReadStats::default();
     let result = parallel::run(inputs, &options, args.jobs(), job, &mut |event| {
