@@ -2,7 +2,7 @@
 //! with its located findings, is pushed into a [`Sink`]. The engine never prints.
 
 use std::io::{self, Read};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 
 use crate::check::check;
@@ -28,6 +28,9 @@ pub struct Options {
     pub check: bool,
     /// Read only records of this dialect (`--dialect`); the others are text.
     pub dialect: Option<Dialect>,
+    /// Raised (by a Ctrl-C handler) to end the run early: what was read so
+    /// far is still processed and reported.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Options {
@@ -47,6 +50,7 @@ impl Default for Options {
             read_bytes: None,
             check: true,
             dialect: None,
+            stop: None,
         }
     }
 }
