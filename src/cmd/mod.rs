@@ -3,8 +3,10 @@
 
 mod carriers;
 mod codes;
+mod completions;
 mod convert;
 mod inspect;
+mod man;
 mod progress;
 mod sample;
 mod summary;
@@ -59,6 +61,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Carriers(args) => carriers::run(args, cli.color),
         Command::Track(args) => track::run(args, cli.color),
         Command::Sample(args) => sample::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
