@@ -416,6 +416,11 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 pub struct CodesArgs {
     /// A code such as N102 (or ORIGIN:CODE such as MMS_MT:N202) to show its field set.
     pub code: Option<String>,
+
+    /// With a CODE: show its field sets in this dialect only (`auto`: every dialect
+    /// that documents it).
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
 }
 
 #[derive(Debug, Args)]
