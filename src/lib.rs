@@ -36,4 +36,5 @@ pub mod parallel;
 pub mod postback;
 pub mod render;
 pub mod sample;
+pub mod serve;
 pub mod spec;
