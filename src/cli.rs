@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use postback::engine::DEFAULT_MAX_RECORD;
+use postback::track::By;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -85,6 +87,15 @@ Exit status: 0 all converted, 1 a record could not be converted, 2 an input or t
     )]
     Carriers(CarriersArgs),
 
+    /// Follow every message from sent to delivered: states, latency, breakdowns.
+    #[command(
+        after_help = "Examples:\n  postback track dump.log.gz\n  postback track --by country hooks/\n  postback track --id U01TXzgwNjc4 dump.log\n  postback track --format json dump.log | jq .delivery_rate\n  postback track --messages messages.csv --stuck-after 24h dump.log\n\n\
+A message is (family, TRACKINGID): SMS (SMS_MT N2xx/E2xx), MMS (MMS_MT N1xx/E1xx, and\n\
+N202/E202 for a fallback SMS) or DDM (MMS_MT N5xx/E5xx). Latency is the final TIMESTAMP\n\
+minus the sent one, in UTC. Repeats of a postback (the provider retries) count once.\n\
+Exit status: 0 read, 2 an input could not be read or the output failed."
+    )]
+    Track(TrackArgs),
     /// Print valid postbacks to send to a webhook, or broken ones on purpose.
     #[command(
         after_help = "Examples:\n  postback sample N201\n  postback sample N102 --dialect lower --set SENTAS=SMS\n  postback sample N202 --origin SMS_MT --unset AGGREGATORID   # a deliberate missing-field\n  postback sample --lifecycle --count 100 | postback replay --to http://127.0.0.1:8080/\n  postback sample --all --dialect v2 | postback validate\n\n\
@@ -242,6 +253,54 @@ pub enum ConvertFormat {
     Json,
     Ndjson,
     Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct TrackArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output: a `human` summary, or one `json` document for scripts.
+    #[arg(long, value_enum, default_value_t = TrackFormat::Human)]
+    pub format: TrackFormat,
+
+    /// The breakdown table's groups (carrier and country come from the SPID).
+    #[arg(long, value_name = "GROUP", default_value = "carrier", value_parser = by_parser())]
+    pub by: By,
+
+    /// Pending messages sent longer than this before the newest TIMESTAMP in the
+    /// data are stuck: counted and listed (e.g. 72h, 30m, 2d, 1h30m).
+    #[arg(long, value_name = "DURATION", default_value = "72h", value_parser = parse_duration)]
+    pub stuck_after: i64,
+
+    /// Show one message's timeline: every postback with its place, time, code and status.
+    #[arg(long, value_name = "TRACKINGID")]
+    pub id: Option<String>,
+
+    /// Write one row per message to FILE, as CSV or NDJSON by its extension
+    /// (.csv, .ndjson/.jsonl): a message as soon as it is final, pending ones at the end.
+    #[arg(long, value_name = "FILE")]
+    pub messages: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrackFormat {
+    Human,
+    Json,
+}
+
+/// `--by`: the group names of [`By`], listed in `--help`.
+fn by_parser() -> impl TypedValueParser<Value = By> {
+    clap::builder::PossibleValuesParser::new(By::ALL.map(By::as_str))
+        .map(|name| By::parse(&name).unwrap_or(By::Carrier))
+}
+
+/// Parses a duration such as `72h`, `30m`, `2d`, `90s` or `1h30m` into milliseconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    humantime::parse_duration(text.trim())
+        .ok()
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .ok_or_else(|| format!("`{text}` is not a duration; write e.g. 72h, 30m, 2d or 1h30m"))
 }
 
 #[derive(Debug, Args)]
@@ -433,5 +492,17 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("72h"), Ok(72 * 3_600_000));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration("2d"), Ok(2 * 86_400_000));
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert!(parse_duration("72").is_err());
+        assert!(parse_duration("h").is_err());
+        assert_eq!(parse_duration("1w"), Ok(7 * 86_400_000));
+        assert!(parse_duration("soon").is_err());
     }
 }

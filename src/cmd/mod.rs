@@ -9,6 +9,7 @@ mod listen;
 mod progress;
 mod replay;
 mod sample;
+mod track;
 mod validate;
 
 use std::io::{self, IsTerminal, Write};
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Convert(args) => convert::run(args, cli.color),
         Command::Codes(args) => codes::run(args, cli.color),
         Command::Carriers(args) => carriers::run(args, cli.color),
+        Command::Track(args) => track::run(args, cli.color),
         Command::Sample(args) => sample::run(args),
         Command::Listen(args) => listen::run(args, cli.color),
         Command::Replay(args) => replay::run(args, cli.color),
