@@ -9,6 +9,7 @@ mod listen;
 mod progress;
 mod replay;
 mod sample;
+mod summary;
 mod track;
 mod validate;
 
