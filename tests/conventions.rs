@@ -6,7 +6,7 @@ mod common;
 use common::exec;
 
 /// Every command a user can type.
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 12] = [
     "inspect",
     "validate",
     "convert",
@@ -14,6 +14,8 @@ const COMMANDS: [&str; 10] = [
     "carriers",
     "track",
     "sample",
+    "listen",
+    "replay",
     "completions",
     "man",
     "help",

@@ -6,8 +6,10 @@ mod codes;
 mod completions;
 mod convert;
 mod inspect;
+mod listen;
 mod man;
 mod progress;
+mod replay;
 mod sample;
 mod summary;
 mod track;
@@ -63,6 +65,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Sample(args) => sample::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Listen(args) => listen::run(args, cli.color),
+        Command::Replay(args) => replay::run(args, cli.color),
     }
 }
 
