@@ -21,7 +21,7 @@ pub fn check(pb: &Postback<'_>, out: &mut Vec<Finding>) {
     if pb.has_attributes {
         out.push(
             Finding::new(Rule::Attribute, 0, "POSTBACK carries attributes")
-                .help("the provider sends none; they are not checked"),
+                .help("attributes are not part of the documented format; they are not checked"),
         );
     }
     ctx.missing_fields(pb, out);
@@ -741,7 +741,7 @@ fn attributes(f: &Element<'_>, out: &mut Vec<Finding>) {
                     format!("{} carries attributes", e.name),
                 )
                 .field(e.name)
-                .help("the provider sends none; they are not checked"),
+                .help("attributes are not part of the documented format; they are not checked"),
             );
         }
     };

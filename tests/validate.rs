@@ -707,3 +707,19 @@ fn strip_ansi(text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn namespace_and_schema_declarations_on_the_root_are_not_findings() {
+    let declared = fixture_text("provider/n003.xml").replacen(
+        "<POSTBACK>",
+        r#"<POSTBACK xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="postback.xsd" xmlns="urn:x">"#,
+        1,
+    );
+    let run = exec_stdin(&["validate"], declared.clone());
+    assert_eq!(run.status, 0, "{run}");
+    assert_eq!(run.stdout, "", "{run}");
+    let other = declared.replacen("<POSTBACK ", r#"<POSTBACK id="7" "#, 1);
+    let run = exec_stdin(&["validate", "--color", "never"], other);
+    assert!(run.stdout.contains("warning[attribute]"), "{run}");
+    assert!(!run.stdout.contains("sends none"), "{run}");
+}

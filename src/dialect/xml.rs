@@ -124,7 +124,7 @@ impl<'a> Parser<'a> {
                     for attr in start.attributes() {
                         // Attributes are not checked, but they must be well-formed:
                         // no `<` and no entity beyond the predefined ones.
-                        let bad = match attr {
+                        let bad = match &attr {
                             Err(err) => Some(err.to_string()),
                             Ok(a) if a.value.contains('<') => Some("a < in a value".into()),
                             Ok(a) => a
@@ -135,7 +135,11 @@ impl<'a> Parser<'a> {
                         if let Some(err) = bad {
                             return Err(malformed(at, format!("bad attribute in <{name}>: {err}")));
                         }
-                        has_attributes = true;
+                        // The provider's own 2013-2014 examples declare namespaces
+                        // and a schema location on the root: not findings.
+                        let declaration = self.stack.is_empty()
+                            && attr.is_ok_and(|a| is_declaration(a.key.as_ref().as_bytes()));
+                        has_attributes |= !declaration;
                     }
                     let mut element = Element::text(name, at, Cow::Borrowed(""));
                     element.has_attributes = has_attributes;
@@ -288,4 +292,9 @@ mod tests {
             assert_eq!(forbidden_control(&bytes), Some(at), "ESC at {at}");
         }
     }
+}
+
+/// `xmlns`, `xmlns:*` and `xsi:*`: namespace and schema declarations.
+fn is_declaration(key: &[u8]) -> bool {
+    key == b"xmlns" || key.starts_with(b"xmlns:") || key.starts_with(b"xsi:")
 }
