@@ -18,8 +18,9 @@ mod json_string;
 mod log_line;
 
 use doctype::DoctypeStep;
-use document::{EndScan, ScanResult};
+use document::{CloserMemo, EndScan, OpaqueWalk, ScanResult};
 pub use form_body::percent_decode;
+use log_line::{LineWalk, StringStart};
 
 /// One thing the framer found.
 #[derive(Debug)]
@@ -92,7 +93,9 @@ enum Skip {
     JsonString {
         escaped: bool,
     },
-    FormValue,
+    FormValue {
+        quoted: Option<u8>,
+    },
 }
 
 pub struct Framer<R> {
@@ -117,6 +120,17 @@ pub struct Framer<R> {
     nested: bool,
     postback: memmem::Finder<'static>,
     doctype: memmem::Finder<'static>,
+    /// Input offset where the last frame handed out ended: no look-behind
+    /// reaches before it, so no record is framed twice.
+    emitted: u64,
+    /// The next `POSTBACK` found at or after `hit_from` (input offsets), or
+    /// none before `hit_none_to`: each byte is searched once however often
+    /// the scan is sent back (a DOCTYPE in noise, say).
+    hit: Option<u64>,
+    hit_none_to: u64,
+    line: LineWalk,
+    opaque: OpaqueWalk,
+    closers: CloserMemo,
 }
 
 impl Framer<io::Empty> {
@@ -150,6 +164,12 @@ impl<R: Read> Framer<R> {
             nested: false,
             postback: memmem::Finder::new(NAME),
             doctype: memmem::Finder::new(b"<!DOCTYPE"),
+            emitted: 0,
+            hit: None,
+            hit_none_to: 0,
+            line: LineWalk::default(),
+            opaque: OpaqueWalk::default(),
+            closers: CloserMemo::default(),
         }
     }
 
@@ -174,21 +194,31 @@ impl<R: Read> Framer<R> {
 
     /// The next frame, or `None` at the end of the input.
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        self.emitted = self.base + self.cursor as u64;
         loop {
             if let Some(skip) = self.skip.take() {
                 if !self.skip_on(skip) {
                     return None;
                 }
+                self.emitted = self.base + self.cursor as u64;
                 continue;
             }
             match self.find_candidate() {
-                Found::Postback(Tag::Plain(ts)) => return self.frame_plain(ts),
+                Found::Postback(Tag::Plain(ts)) => {
+                    // A postback inside a comment or CDATA section is text.
+                    if let Some(after) = self.hidden_in_markup(ts) {
+                        self.cursor = after;
+                        continue;
+                    }
+                    return self.frame_plain(ts);
+                }
                 Found::Postback(Tag::Form(ts)) => return self.frame_form(ts),
                 Found::Postback(Tag::JsonEscaped(ts)) => match self.json_string_start(ts, true) {
-                    Some(quote) => return self.frame_json(quote),
+                    StringStart::At(quote) => return self.frame_json(quote),
+                    StringStart::TooFarBack => return Some(self.string_too_long(ts)),
                     // In no string after all: noise. Searching on here, not by
                     // recursion, so a run of such lines cannot exhaust the stack.
-                    None => self.cursor = ts + 6 + NAME.len(),
+                    StringStart::None => self.cursor = ts + 6 + NAME.len(),
                 },
                 Found::Doctype(at) => {
                     // Reading on may move the buffer: `at` comes back moved with it.
@@ -222,8 +252,7 @@ impl<R: Read> Framer<R> {
     /// Searches from the cursor for the next `POSTBACK` start or `<!DOCTYPE`.
     fn find_candidate(&mut self) -> Found {
         loop {
-            let hay = &self.buf[self.cursor..self.end];
-            let hit = self.postback.find(hay).map(|i| self.cursor + i);
+            let hit = self.next_name();
             let limit = hit.unwrap_or(self.end);
             // A DOCTYPE whose document holds postbacks comes before them; its
             // internal subset may even name POSTBACK, so it is looked for first.
@@ -260,6 +289,35 @@ impl<R: Read> Framer<R> {
         }
     }
 
+    /// The next `POSTBACK` at or after the cursor in what has been read.
+    fn next_name(&mut self) -> Option<usize> {
+        let from = self.base + self.cursor as u64;
+        if let Some(h) = self.hit.filter(|&h| h >= from) {
+            return Some((h - self.base) as usize);
+        }
+        // Bytes searched before without a hit are not searched again; the
+        // last few may hold the start of one cut by the end of a read.
+        let resume = self.hit_none_to.saturating_sub(NAME.len() as u64 - 1);
+        let start = (resume.max(from) - self.base) as usize;
+        let start = start.min(self.end);
+        let found = self.postback.find(&self.buf[start..self.end]);
+        self.hit = found.map(|i| self.base + (start + i) as u64);
+        self.hit_none_to = self.hit.unwrap_or(self.base + self.end as u64);
+        found.map(|i| start + i)
+    }
+
+    /// The buffer index of where the last frame ended (0 once dropped).
+    fn emitted_index(&self) -> usize {
+        self.emitted.saturating_sub(self.base) as usize
+    }
+
+    /// A postback in a JSON string that began further back than the buffer
+    /// holds: the string is over the size limit.
+    fn string_too_long(&mut self, ts: usize) -> Frame<'static> {
+        let skip = Skip::JsonString { escaped: false };
+        self.oversized(ts, ts + 1, Some(skip))
+    }
+
     /// Reports what starts at `start` as oversized. Reading goes on at
     /// `resume`, first skipping as `skip` says when its end is not read yet.
     fn oversized(&mut self, start: usize, resume: usize, skip: Option<Skip>) -> Frame<'static> {
@@ -277,7 +335,12 @@ impl<R: Read> Framer<R> {
         let mut skip = skip;
         loop {
             let done = match &mut skip {
-                Skip::Record(scan) => match scan.run(&self.buf[..self.end], self.eof) {
+                Skip::Record(scan) => match scan.run(
+                    &self.buf[..self.end],
+                    self.eof,
+                    self.base,
+                    &mut self.closers,
+                ) {
                     ScanResult::End(e) => Some(e),
                     ScanResult::Break(b) => Some(b),
                     ScanResult::NeedMore => {
@@ -310,7 +373,7 @@ impl<R: Read> Framer<R> {
                     }
                 },
                 Skip::JsonString { escaped } => self.skip_json_string(escaped),
-                Skip::FormValue => self.skip_form_value(),
+                Skip::FormValue { quoted } => self.skip_form_value(*quoted),
             };
             if let Some(end) = done {
                 self.cursor = end;
@@ -365,6 +428,15 @@ impl<R: Read> Framer<R> {
     /// indexes moved left.
     fn fill_keeping(&mut self, keep: usize) -> usize {
         let mut drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
+        if !self.nested {
+            // A JSON string open there may hold a postback further on: it is
+            // kept (up to the size limit) so that it can be framed whole.
+            if let Some(q) = self.open_string(drop) {
+                if keep - q <= self.max_record {
+                    drop = q;
+                }
+            }
+        }
         // A BOM takes no column only when counted whole: never count past
         // part of the input's first three bytes.
         if self.base == 0 && drop < 3 {
