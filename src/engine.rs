@@ -106,6 +106,11 @@ impl Record<'_> {
     pub fn code(&self) -> Option<&str> {
         self.postback.as_ref().and_then(Postback::code)
     }
+
+    /// The dialect of a parsed postback; `None` for a record that could not be read.
+    pub fn dialect(&self) -> Option<crate::dialect::Dialect> {
+        self.postback.as_ref().map(Postback::dialect)
+    }
 }
 
 /// Receives each record as it is read. An error stops the run (a closed
@@ -152,17 +157,38 @@ pub fn each_record(
     match frame {
         Frame::Embedded {
             decoded, at, kind, ..
-        } => {
-            let mut inner = Framer::decoded(decoded, options.max_record);
-            while let Some(frame) = inner.next_frame() {
-                let mut record = record_of(source, frame, options.check);
-                embed(&mut record, at, kind);
-                f(&record)?;
-            }
-            Ok(())
-        }
+        } => embedded(source, decoded, at, kind, 1, options, f),
         frame => f(&record_of(source, frame, options.check)),
     }
+}
+
+/// How many encodings deep postbacks are looked for (DIALECTS.md 2): a
+/// JSON string inside a JSON string inside ... Deeper ones are text.
+const MAX_ENCODING_DEPTH: usize = 64;
+
+/// The records of decoded text, all placed at the outermost encoded value.
+fn embedded(
+    source: &str,
+    decoded: Vec<u8>,
+    at: Location,
+    kind: Embedding,
+    depth: usize,
+    options: &Options,
+    f: &mut dyn FnMut(&Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut inner = Framer::decoded(decoded, options.max_record);
+    while let Some(frame) = inner.next_frame() {
+        if let Frame::Embedded { decoded, .. } = frame {
+            if depth < MAX_ENCODING_DEPTH {
+                embedded(source, decoded, at, kind, depth + 1, options, f)?;
+            }
+            continue;
+        }
+        let mut record = record_of(source, frame, options.check);
+        embed(&mut record, at, kind);
+        f(&record)?;
+    }
+    Ok(())
 }
 
 /// Parses and checks a frame that is not itself an embedding.
@@ -191,8 +217,38 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record
             },
         },
         Frame::Unclosed { text, at } => {
-            let finding = Finding::new(Rule::MalformedXml, 0, "<POSTBACK> is never closed")
-                .help("the record breaks off before </POSTBACK>: the capture may be truncated");
+            let name = if text.get(1) == Some(&b'p') {
+                "postback"
+            } else {
+                "POSTBACK"
+            };
+            let finding = Finding::new(Rule::MalformedXml, 0, format!("<{name}> is never closed"))
+                .help(format!(
+                    "the record breaks off before </{name}>: the capture may be truncated"
+                ));
+            (RecordKind::Malformed, text, at, None, vec![finding])
+        }
+        Frame::Json { text, at } => {
+            // The framer hands out only JSON it has parsed, so this is UTF-8.
+            let json = std::str::from_utf8(text).unwrap_or("");
+            match crate::dialect::v2::read(json) {
+                Ok(postback) => {
+                    let mut findings = Vec::new();
+                    if check_rules {
+                        check(&postback, &mut findings);
+                    }
+                    (RecordKind::Postback, text, at, Some(postback), findings)
+                }
+                Err(finding) => (RecordKind::Malformed, text, at, None, vec![finding]),
+            }
+        }
+        Frame::MalformedJson { text, at, message } => {
+            let finding = Finding::new(
+                Rule::MalformedJson,
+                0,
+                format!("the JSON postback breaks off: {message}"),
+            )
+            .help("the object never closes: the log line or body may be cut off");
             (RecordKind::Malformed, text, at, None, vec![finding])
         }
         Frame::Oversized { at, limit } => {

@@ -26,12 +26,17 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
+pub mod dialect;
 pub mod engine;
 pub mod finding;
 pub mod frame;
 pub mod input;
+pub mod json;
 pub mod location;
 pub mod parallel;
 pub mod postback;
 pub mod render;
+pub mod sample;
 pub mod spec;
+pub mod time;
+pub mod track;

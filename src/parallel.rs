@@ -224,6 +224,8 @@ enum OwnedKind {
     Doctype { has_text: bool },
     Embedded { kind: Embedding },
     BadEncoding { kind: Embedding, message: String },
+    Json,
+    MalformedJson { message: String },
 }
 
 impl Batch {
@@ -239,6 +241,14 @@ impl Batch {
         let (kind, at, bytes): (OwnedKind, Location, &[u8]) = match &frame {
             Frame::Record { text, at } => (OwnedKind::Record, *at, text),
             Frame::Unclosed { text, at } => (OwnedKind::Unclosed, *at, text),
+            Frame::Json { text, at } => (OwnedKind::Json, *at, text),
+            Frame::MalformedJson { text, at, message } => (
+                OwnedKind::MalformedJson {
+                    message: message.clone(),
+                },
+                *at,
+                text,
+            ),
             Frame::Oversized { at, limit } => (OwnedKind::Oversized { limit: *limit }, *at, &[]),
             Frame::Doctype { text, at } => (
                 OwnedKind::Doctype {
@@ -285,6 +295,15 @@ impl Batch {
                 OwnedKind::Unclosed => Frame::Unclosed {
                     text: bytes,
                     at: f.at,
+                },
+                OwnedKind::Json => Frame::Json {
+                    text: bytes,
+                    at: f.at,
+                },
+                OwnedKind::MalformedJson { message } => Frame::MalformedJson {
+                    text: bytes,
+                    at: f.at,
+                    message: message.clone(),
                 },
                 OwnedKind::Oversized { limit } => Frame::Oversized {
                     at: f.at,

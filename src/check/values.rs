@@ -2,6 +2,7 @@
 
 use crate::finding::{Finding, Rule};
 use crate::spec::{NumberKind, SENDER_ID_MAX};
+use crate::time::days_from_civil;
 
 /// How a timestamp should look, for help lines.
 const TIMESTAMP_FORM: &str =
@@ -112,18 +113,36 @@ pub(crate) fn sender_id(name: &str, at: usize, value: &str) -> Option<Finding> {
     )
 }
 
-pub(crate) fn spid(name: &str, at: usize, value: &str) -> Option<Finding> {
-    if value.len() == 7 && value.bytes().all(|b| b.is_ascii_digit()) {
+/// An SPID of `digits` digits: exactly 7 in v1.3, 5 to 7 for the
+/// hyphenated dialects' `operator-id`.
+pub(crate) fn spid_of(
+    name: &str,
+    at: usize,
+    value: &str,
+    digits: std::ops::RangeInclusive<usize>,
+) -> Option<Finding> {
+    if digits.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let (count, help) = if digits.start() == digits.end() {
+        (
+            "7 digits".to_string(),
+            "an SPID is exactly 7 digits, leading zeros included, e.g. 0001470",
+        )
+    } else {
+        (
+            format!("{} to {} digits", digits.start(), digits.end()),
+            "an operator id is 5 to 7 digits, e.g. 31026 or 0001470",
+        )
+    };
     Some(
         Finding::new(
             Rule::BadSpid,
             at,
-            format!("{name} {} is not 7 digits", shown(value)),
+            format!("{name} {} is not {count}", shown(value)),
         )
         .field(name)
-        .help("an SPID is exactly 7 digits, leading zeros included, e.g. 0001470"),
+        .help(help),
     )
 }
 
@@ -144,8 +163,10 @@ pub(crate) fn positive_integer(rule: Rule, name: &str, at: usize, value: &str) -
     )
 }
 
-/// Checks an ISO 8601 date-time with offset; the error says what is wrong.
-pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
+/// Reads an ISO 8601 date-time with offset as milliseconds since 1970-01-01
+/// UTC (a fraction beyond milliseconds is cut; second 60 counts as the next
+/// minute's 0); the error says what is wrong.
+pub fn parse_timestamp(s: &str) -> Result<i64, String> {
     let b = s.as_bytes();
     let shape_ok = b.len() >= 19
         && b[4] == b'-'
@@ -183,17 +204,27 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
         return Err(format!("second {second:02} is not 00-60"));
     }
     let mut rest = &b[19..];
+    let mut millis = 0;
     if let Some(fraction) = rest.strip_prefix(b".") {
         let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 {
             return Err("a '.' with no digits after it".into());
         }
+        let mut ms = [b'0'; 3];
+        for (to, from) in ms.iter_mut().zip(&fraction[..n]) {
+            *to = *from;
+        }
+        millis = i64::from(num(&ms));
         rest = &fraction[n..];
     }
+    let local = (days_from_civil(i64::from(year), i64::from(month), i64::from(day)) * 86_400
+        + i64::from(hour * 3600 + minute * 60 + second))
+        * 1000
+        + millis;
     match rest {
-        b"Z" => Ok(()),
+        b"Z" => Ok(local),
         [] => Err("it has no offset".into()),
-        [b'+' | b'-', offset @ ..] => {
+        [sign @ (b'+' | b'-'), offset @ ..] => {
             let (h, m) = match offset {
                 [h1, h2] => ([*h1, *h2], None),
                 [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => ([*h1, *h2], Some([*m1, *m2])),
@@ -206,12 +237,19 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
             if num(&h) > 14 {
                 return Err(format!("offset hour {:02} is not 00-14", num(&h)));
             }
-            if let Some(m) = m {
-                if num(&m) > 59 {
+            let minutes = match m {
+                Some(m) if num(&m) > 59 => {
                     return Err(format!("offset minute {:02} is not 00-59", num(&m)));
                 }
-            }
-            Ok(())
+                Some(m) => num(&m),
+                None => 0,
+            };
+            let offset_ms = i64::from(num(&h) * 60 + minutes) * 60_000;
+            Ok(if *sign == b'-' {
+                local + offset_ms
+            } else {
+                local - offset_ms
+            })
         }
         _ => Err("it has no valid offset after the time".into()),
     }
@@ -254,7 +292,7 @@ mod tests {
             "2000-02-29T00:00:00Z",
             "0000-02-29T00:00:00Z",
         ] {
-            assert_eq!(parse_timestamp(ok), Ok(()), "{ok}");
+            assert!(parse_timestamp(ok).is_ok(), "{ok}");
         }
     }
 
@@ -356,6 +394,9 @@ mod tests {
 
     #[test]
     fn spids_and_integers() {
+        let spid = |name, at, value| spid_of(name, at, value, 7..=7);
+        assert!(spid_of("operator-id", 0, "31026", 5..=7).is_none());
+        assert!(spid_of("operator-id", 0, "3102", 5..=7).is_some());
         assert!(spid("SPID", 0, "0001470").is_none());
         for bad in ["1470", "00014700", "000147a", "０００１４７０"] {
             assert_eq!(spid("SPID", 0, bad).unwrap().rule, Rule::BadSpid, "{bad}");
@@ -373,7 +414,7 @@ mod tests {
     #[test]
     fn long_values_are_cut_in_messages() {
         let long = "9".repeat(1000);
-        let f = spid("SPID", 0, &long).unwrap();
+        let f = spid_of("SPID", 0, &long, 7..=7).unwrap();
         assert!(f.message.len() < 80, "{}", f.message);
         assert_eq!(shown("a\"b\n"), r#""a\"b\n""#);
     }

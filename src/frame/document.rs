@@ -79,6 +79,7 @@ impl<R: Read> Framer<R> {
                 // is stray markup before a real record.
                 let inside = &self.buf[ts..from + j];
                 let ends = memmem::find(inside, b"</POSTBACK").is_some()
+                    || memmem::find(inside, b"</postback").is_some()
                     || memchr::memchr(b'>', inside).is_some_and(|k| inside[k - 1] == b'/');
                 return ends.then_some(after);
             }
@@ -134,7 +135,9 @@ impl<R: Read> Framer<R> {
         let mut ts = ts;
         self.cursor = ts;
         // The scan resumes where it stopped after each read, so no byte is scanned twice.
-        let mut scan = EndScan::new(ts, !self.nested, self.max_record);
+        // `<postback` (the lower-case dialect) ends only at `</postback`.
+        let lower = self.buf[ts + 1] == b'p';
+        let mut scan = EndScan::new(ts, !self.nested, self.max_record, lower);
         loop {
             let (end, closed) = match scan.run(
                 &self.buf[..self.end],
@@ -214,6 +217,8 @@ pub(super) struct EndScan {
     /// Past this index the record is over the size limit and being skipped:
     /// any start ends it at once, as no fallback could be kept.
     limit: usize,
+    /// The end tag this record closes with: `</POSTBACK` or `</postback`.
+    end_tag: &'static [u8],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,32 +248,34 @@ enum Start {
     Partial,
 }
 
-const FORM_START: &[u8] = b"%3CPOSTBACK";
-const JSON_START: &[u8] = b"\\u003cPOSTBACK";
-
-/// Classifies `rest`, which begins with `<`, `%` or `\`.
+/// Classifies `rest`, which begins with `<`, `%` or `\`: a start tag of
+/// either XML dialect, plain or encoded.
 fn start_at(rest: &[u8], eof: bool, encoded: bool) -> Start {
-    let needle: &[u8] = match rest[0] {
-        b'<' => b"<POSTBACK",
-        b'%' if encoded => FORM_START,
-        b'\\' if encoded => JSON_START,
+    let prefix: &[u8] = match rest[0] {
+        b'<' => b"<",
+        b'%' if encoded => b"%3C",
+        b'\\' if encoded => b"\\u003c",
         _ => return Start::No(1),
     };
+    let name: &[u8] = match rest.get(prefix.len()) {
+        Some(b'p') => b"postback",
+        _ => NAME,
+    };
+    let len = prefix.len() + name.len();
+    let n = rest.len().min(len);
     // The prefix (`<`, `%3C`, `\u003c`) in either case; the name exactly.
-    let prefix = needle.len() - NAME.len();
-    let n = rest.len().min(needle.len());
-    let matches = rest[..n.min(prefix)].eq_ignore_ascii_case(&needle[..n.min(prefix)])
-        && (n <= prefix || rest[prefix..n] == needle[prefix..n]);
+    let matches = rest[..n.min(prefix.len())].eq_ignore_ascii_case(&prefix[..n.min(prefix.len())])
+        && (n <= prefix.len() || rest[prefix.len()..n] == name[..n - prefix.len()]);
     if !matches {
         return Start::No(1);
     }
-    if n < needle.len() {
+    if n < len {
         return if eof { Start::No(1) } else { Start::Partial };
     }
     if rest[0] != b'<' {
         return Start::Encoded;
     }
-    match rest.get(needle.len()) {
+    match rest.get(len) {
         None if !eof => Start::Partial,
         b if is_start_delimiter(b) => Start::Plain,
         _ => Start::No(1),
@@ -276,12 +283,14 @@ fn start_at(rest: &[u8], eof: bool, encoded: bool) -> Start {
 }
 
 impl EndScan {
-    /// A scan of the record whose `<POSTBACK` starts at `ts`.
-    pub(super) fn new(ts: usize, encoded_starts: bool, max_record: usize) -> Self {
+    /// A scan of the record whose start tag (`<POSTBACK`, or `<postback`
+    /// when `lower`) starts at `ts`.
+    pub(super) fn new(ts: usize, encoded_starts: bool, max_record: usize, lower: bool) -> Self {
         EndScan {
             pos: ts + 1 + NAME.len(),
             limit: ts.saturating_add(max_record),
             encoded_starts,
+            end_tag: if lower { b"</postback" } else { b"</POSTBACK" },
             state: ScanState::Markup,
             in_content: false,
             quote: None,
@@ -433,8 +442,9 @@ impl EndScan {
                     if rest.len() < 12 && !eof {
                         let could_matter = b"<![CDATA[".starts_with(&rest[..rest.len().min(9)])
                             || b"<!--".starts_with(&rest[..rest.len().min(4)])
-                            || b"</POSTBACK".starts_with(&rest[..rest.len().min(10)])
-                            || b"<POSTBACK".starts_with(&rest[..rest.len().min(9)]);
+                            || self.end_tag.starts_with(&rest[..rest.len().min(10)])
+                            || b"<POSTBACK".starts_with(&rest[..rest.len().min(9)])
+                            || b"<postback".starts_with(&rest[..rest.len().min(9)]);
                         if could_matter {
                             self.pos = lt;
                             return ScanResult::NeedMore;
@@ -449,7 +459,7 @@ impl EndScan {
                     } else if rest.starts_with(b"<?") {
                         self.state = ScanState::Opaque(b"?>");
                         self.pos = lt + 2;
-                    } else if rest.starts_with(b"</POSTBACK") && is_end_delimiter(rest.get(10)) {
+                    } else if rest.starts_with(self.end_tag) && is_end_delimiter(rest.get(10)) {
                         self.state = ScanState::EndTag;
                         self.pos = lt + 10;
                     } else if let Some(stop) = self.on_start(buf, lt, eof, false) {

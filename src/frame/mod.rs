@@ -5,6 +5,7 @@
 //! slices of it, so memory stays bounded by the record size limit however
 //! large the input is. Locations are counted as bytes pass, once.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
 use memchr::{memchr, memmem, memrchr};
@@ -15,11 +16,13 @@ mod doctype;
 mod document;
 mod form_body;
 mod json_string;
+mod json_value;
 mod log_line;
 
 use doctype::DoctypeStep;
 use document::{CloserMemo, EndScan, OpaqueWalk, ScanResult};
 pub use form_body::percent_decode;
+use json_value::{Candidate, Pending};
 use log_line::{LineWalk, StringStart};
 
 /// One thing the framer found.
@@ -46,6 +49,14 @@ pub enum Frame<'b> {
         kind: Embedding,
         /// Raw encoded text, for `--rejects` when it cannot be decoded.
         raw: &'b [u8],
+    },
+    /// A v2 postback object, from its `{` to its `}`.
+    Json { text: &'b [u8], at: Location },
+    /// A v2 postback object that breaks off; `text` runs to where parsing failed.
+    MalformedJson {
+        text: &'b [u8],
+        at: Location,
+        message: String,
     },
     /// An encoded value that holds a postback but does not decode.
     BadEncoding {
@@ -119,18 +130,61 @@ pub struct Framer<R> {
     /// Inside decoded text: no further JSON or form decoding.
     nested: bool,
     postback: memmem::Finder<'static>,
+    /// The lower-case dialect's `postback`.
+    lower: memmem::Finder<'static>,
     doctype: memmem::Finder<'static>,
     /// Input offset where the last frame handed out ended: no look-behind
     /// reaches before it, so no record is framed twice.
     emitted: u64,
     /// The next `POSTBACK` found at or after `hit_from` (input offsets), or
-    /// none before `hit_none_to`: each byte is searched once however often
     /// the scan is sent back (a DOCTYPE in noise, say).
-    hit: Option<u64>,
-    hit_none_to: u64,
     line: LineWalk,
     opaque: OpaqueWalk,
     closers: CloserMemo,
+    /// Where each needle was last found (upper, lower, DOCTYPE), so that a
+    /// needle absent from the rest of the buffer is not searched for again
+    /// at every record of another kind.
+    hits: [NextHit; 3],
+    /// What the last JSON text held, handed out before reading on.
+    pending: VecDeque<Pending>,
+}
+
+/// The first occurrence of a needle in `from..to` of the buffer, or none there.
+#[derive(Debug, Clone, Copy)]
+struct NextHit {
+    from: usize,
+    to: usize,
+    at: Option<usize>,
+}
+
+impl NextHit {
+    const UNKNOWN: NextHit = NextHit {
+        from: usize::MAX,
+        to: 0,
+        at: None,
+    };
+
+    /// The first occurrence in `buf[from..to]`, from memory when it answers.
+    fn find(
+        &mut self,
+        finder: &memmem::Finder<'_>,
+        buf: &[u8],
+        from: usize,
+        to: usize,
+    ) -> Option<usize> {
+        if from >= self.from {
+            match self.at {
+                Some(at) if at >= from && (at < to || to <= self.to) => {
+                    return (at < to).then_some(at)
+                }
+                None if to <= self.to => return None,
+                _ => {}
+            }
+        }
+        let at = finder.find(&buf[from..to]).map(|i| from + i);
+        *self = NextHit { from, to, at };
+        at
+    }
 }
 
 impl Framer<io::Empty> {
@@ -163,13 +217,14 @@ impl<R: Read> Framer<R> {
             chunk: CHUNK,
             nested: false,
             postback: memmem::Finder::new(NAME),
+            lower: memmem::Finder::new(b"postback"),
             doctype: memmem::Finder::new(b"<!DOCTYPE"),
             emitted: 0,
-            hit: None,
-            hit_none_to: 0,
             line: LineWalk::default(),
             opaque: OpaqueWalk::default(),
             closers: CloserMemo::default(),
+            hits: [NextHit::UNKNOWN; 3],
+            pending: VecDeque::new(),
         }
     }
 
@@ -196,6 +251,9 @@ impl<R: Read> Framer<R> {
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
         self.emitted = self.base + self.cursor as u64;
         loop {
+            if let Some(pending) = self.pending.pop_front() {
+                return Some(self.pending_frame(pending));
+            }
             if let Some(skip) = self.skip.take() {
                 if !self.skip_on(skip) {
                     return None;
@@ -241,6 +299,7 @@ impl<R: Read> Framer<R> {
                         }
                     }
                 }
+                Found::Json(at) => self.frame_json_text(at),
                 Found::NeedMore => {
                     self.fill_keeping(self.cursor);
                 }
@@ -249,15 +308,32 @@ impl<R: Read> Framer<R> {
         }
     }
 
-    /// Searches from the cursor for the next `POSTBACK` start or `<!DOCTYPE`.
+    /// Searches from the cursor for what starts first: a postback start tag
+    /// (either case), a `<!DOCTYPE`, or a JSON text candidate.
     fn find_candidate(&mut self) -> Found {
         loop {
-            let hit = self.next_name();
-            let limit = hit.unwrap_or(self.end);
+            let (from, end) = (self.cursor, self.end);
+            let upper = self.hits[0].find(&self.postback, &self.buf, from, end);
+            let lower = self.hits[1].find(&self.lower, &self.buf, from, end);
+            let hit = match (upper, lower) {
+                (Some(u), Some(l)) => Some(u.min(l)),
+                (u, l) => u.or(l),
+            };
+            let limit = hit.unwrap_or(end);
             // A DOCTYPE whose document holds postbacks comes before them; its
             // internal subset may even name POSTBACK, so it is looked for first.
-            if let Some(d) = self.doctype.find(&self.buf[self.cursor..limit]) {
-                return Found::Doctype(self.cursor + d);
+            let doctype = self.hits[2].find(&self.doctype, &self.buf, from, limit);
+            let json_limit = doctype.unwrap_or(limit);
+            match json_value::candidate(&self.buf, from, json_limit, self.base == 0, self.eof) {
+                Candidate::At(at) => return Found::Json(at),
+                Candidate::NeedMore(at) => {
+                    self.cursor = at;
+                    return Found::NeedMore;
+                }
+                Candidate::None => {}
+            }
+            if let Some(d) = doctype {
+                return Found::Doctype(d);
             }
             let Some(q) = hit else {
                 if self.eof {
@@ -277,6 +353,7 @@ impl<R: Read> Framer<R> {
                 None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
             );
             if q >= 1 && self.buf[q - 1] == b'<' && delimited {
+                // `<postback` is the lower-case dialect's tag only in exactly that case.
                 return Found::Postback(Tag::Plain(q - 1));
             }
             if !self.nested && q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
@@ -287,23 +364,6 @@ impl<R: Read> Framer<R> {
             }
             self.cursor = q + NAME.len();
         }
-    }
-
-    /// The next `POSTBACK` at or after the cursor in what has been read.
-    fn next_name(&mut self) -> Option<usize> {
-        let from = self.base + self.cursor as u64;
-        if let Some(h) = self.hit.filter(|&h| h >= from) {
-            return Some((h - self.base) as usize);
-        }
-        // Bytes searched before without a hit are not searched again; the
-        // last few may hold the start of one cut by the end of a read.
-        let resume = self.hit_none_to.saturating_sub(NAME.len() as u64 - 1);
-        let start = (resume.max(from) - self.base) as usize;
-        let start = start.min(self.end);
-        let found = self.postback.find(&self.buf[start..self.end]);
-        self.hit = found.map(|i| self.base + (start + i) as u64);
-        self.hit_none_to = self.hit.unwrap_or(self.base + self.end as u64);
-        found.map(|i| start + i)
     }
 
     /// The buffer index of where the last frame ended (0 once dropped).
@@ -442,6 +502,7 @@ impl<R: Read> Framer<R> {
         if self.base == 0 && drop < 3 {
             drop = 0;
         }
+        self.hits = [NextHit::UNKNOWN; 3];
         let shift = if drop > 0 {
             if self.tracked < drop {
                 self.loc.advance(&self.buf[self.tracked..drop]);
@@ -485,6 +546,8 @@ impl<R: Read> Framer<R> {
 enum Found {
     Postback(Tag),
     Doctype(usize),
+    /// A `{` or `[` that may start a JSON text.
+    Json(usize),
     NeedMore,
     End,
 }

@@ -14,6 +14,7 @@ use crate::postback::{is_xml_space, Element, Postback};
 use crate::render::snippet::write_snippet;
 use crate::render::terminal::{escape, is_unsafe, Paint};
 use crate::spec::{self, CodeLookup, FieldSetKind, ValueFormat};
+use crate::time::{civil_from_days, days_from_civil};
 
 /// Blanks before a field name; nested elements add two per level.
 const INDENT: usize = 2;
@@ -63,9 +64,10 @@ impl Cards {
         };
         writeln!(
             out,
-            "{} {} {meaning}",
+            "{} {} {meaning}  {}",
             p.paint(&code, Style::new().cyan().bold()),
-            p.dim("·")
+            p.dim("·"),
+            p.dim(pb.dialect().label())
         )?;
         let origin = match pb.origin() {
             Some(origin) => escape(origin).into_owned(),
@@ -91,7 +93,7 @@ impl Cards {
             .unwrap_or(0);
         let value_col = INDENT + width + GAP;
         for (row, findings) in rows.iter().zip(&placed) {
-            self.write_row(out, row, findings, width)?;
+            self.write_row(out, pb, row, findings, width)?;
             for located in findings {
                 self.write_finding(out, record, located, value_col)?;
             }
@@ -114,6 +116,7 @@ impl Cards {
     fn write_row<W: Write>(
         &self,
         out: &mut W,
+        pb: &Postback<'_>,
         row: &Row<'_, '_>,
         findings: &[&Located],
         width: usize,
@@ -142,7 +145,10 @@ impl Cards {
         let annotation = if row.cut {
             Some("holds deeper elements, not shown".to_string())
         } else if row.depth == 0 {
-            annotate(el, findings)
+            annotate(el, findings).map(|note| match moved_status(pb, el) {
+                Some(later) => format!("{note} (later sent as {later})"),
+                None => note,
+            })
         } else {
             None
         };
@@ -443,6 +449,14 @@ const STATUS_WORDS: &[(&str, &str)] = &[
     ("Message Failed", "could not be sent"),
 ];
 
+/// The code a later revision sends this STATUS under (FIELDS.md 6.2, D6).
+fn moved_status(pb: &Postback<'_>, el: &Element<'_>) -> Option<&'static str> {
+    if el.name != "STATUS" {
+        return None;
+    }
+    spec::later_code(pb.origin()?, pb.code()?, el.trimmed())
+}
+
 /// The note after a field's value, when there is something to explain.
 /// Fields with a format finding get no note: their value is not what it claims.
 fn annotate(el: &Element<'_>, findings: &[&Located]) -> Option<String> {
@@ -607,31 +621,6 @@ pub fn to_utc(value: &str) -> Option<String> {
         in_day / 60,
         in_day % 60
     ))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date `days` after 1970-01-01: the inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 fn plural(n: u64, noun: &str) -> String {
@@ -884,15 +873,6 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates_round_trip() {
-        for days in [-800_000, -1, 0, 1, 11_016, 19_782, 2_932_896] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-    }
-
-    #[test]
     fn status_colours_follow_the_outcome() {
         assert_eq!(outcome("Message Sent/Delivered"), Some(Outcome::Good));
         assert_eq!(outcome("Message Sent/Failed"), Some(Outcome::Bad));
@@ -915,7 +895,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "N202 · SMS delivery report received\n\
+            "N202 · SMS delivered to the handset  [v1.3 XML]\n\
              SMS_MT · t.xml:1:1\n\
              \n\
              \x20 ORIGIN        SMS_MT\n\
@@ -1001,7 +981,10 @@ mod tests {
             ),
             "{out}"
         );
-        assert!(out.contains("0001140  → not in the carrier table"), "{out}");
+        assert!(
+            out.contains("0001140  → Alltel-Verizon (United States)"),
+            "{out}"
+        );
         assert!(
             out.contains("2014-07-02T14:32:23Z\n"),
             "a UTC time needs no note: {out}"
