@@ -114,8 +114,9 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Worker threads (default: the available cores). Output is the same for any number.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: the available cores; more than 4 per core are not started).
+    /// Output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
     pub jobs: Option<u16>,
 
     /// No progress bar (it is only ever drawn on a terminal, on stderr).
@@ -127,12 +128,23 @@ pub struct InputArgs {
     pub max_record_size: usize,
 }
 
+/// The most `--jobs` accepted: far past any use, short of exhausting threads.
+const MAX_JOBS: i64 = 1024;
+/// Worker threads per core at most: more only add memory and switching.
+const JOBS_PER_CORE: usize = 4;
+
 impl InputArgs {
-    /// The number of worker threads to use.
-    pub fn jobs(&self) -> usize {
+    /// The number of worker threads to use, and whether `--jobs` asked for
+    /// more than the cores can use (then capped at 4 per core).
+    pub fn jobs(&self) -> (usize, bool) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         match self.jobs {
-            Some(n) => usize::from(n),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(n) => {
+                let cap = cores * JOBS_PER_CORE;
+                let n = usize::from(n);
+                (n.min(cap), n > cap)
+            }
+            None => (cores, false),
         }
     }
 }

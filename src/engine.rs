@@ -2,7 +2,7 @@
 //! with its located findings, is pushed into a [`Sink`]. The engine never prints.
 
 use std::io::{self, Read};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 
 use crate::check::check;
@@ -25,6 +25,9 @@ pub struct Options {
     /// well-formedness matters (convert without `--valid-only`), which
     /// saves about an eighth of the work.
     pub check: bool,
+    /// Raised (by a Ctrl-C handler) to end the run early: what was read so
+    /// far is still processed and reported.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Options {
@@ -43,6 +46,7 @@ impl Default for Options {
             max_record: DEFAULT_MAX_RECORD,
             read_bytes: None,
             check: true,
+            stop: None,
         }
     }
 }

@@ -21,7 +21,7 @@ use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
 use super::validate::plural;
-use super::{check_stdin, read_jobs, stdout, Outcome};
+use super::{check_stdin, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
 /// Converts records; runs on any worker. What it makes of a run of records
@@ -313,7 +313,16 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     };
 
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |converted| {
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| {
+        let converted = match emitted {
+            Emit::Output(converted) => converted,
+            Emit::Flush => {
+                if let Some(rejects) = &mut rejects {
+                    rejects.flush()?;
+                }
+                return assembly.flush();
+            }
+        };
         if let Some(part) = converted.part {
             assembly.push(part)?;
         }
@@ -348,14 +357,9 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             counts.rejected,
             plural(stats.inputs_read, "input")
         );
-        if stats.inputs_failed > 0 {
-            summary.push_str(&format!(
-                "; {} could not be read",
-                plural(stats.inputs_failed, "input")
-            ));
-        }
+        summary.push_str(&stats.summary_tail());
         let paint = Paint::new(color.enabled(stderr_tty));
-        let summary = if counts.rejected > 0 || stats.inputs_failed > 0 {
+        let summary = if counts.rejected > 0 || stats.outcome() > Outcome::Clean {
             paint.error(&summary)
         } else {
             paint.good(&summary)
