@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use flate2::bufread::MultiGzDecoder;
 
@@ -117,6 +117,78 @@ fn decompress<R: BufRead + Send + 'static>(
     }
 }
 
+/// A file's identity: its device and inode, the same however it is named
+/// (hard links, symlinks, `/proc/self/fd/0`, `dir/../file`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn from_meta(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        }
+    }
+
+    /// The identity of what `path` names (following symlinks), if it exists.
+    #[cfg(unix)]
+    pub fn of(path: &Path) -> Option<Self> {
+        std::fs::metadata(path).ok().map(|m| Self::from_meta(&m))
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(_: &Path) -> Option<Self> {
+        None
+    }
+
+    #[cfg(unix)]
+    fn of_file(file: &File) -> Option<Self> {
+        file.metadata().ok().map(|m| Self::from_meta(&m))
+    }
+
+    #[cfg(not(unix))]
+    fn of_file(_: &File) -> Option<Self> {
+        None
+    }
+}
+
+/// The identity of what standard input is (a file redirected with `<`).
+#[cfg(unix)]
+pub fn stdin_id() -> Option<FileId> {
+    use std::os::fd::AsFd;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    FileId::of_file(&File::from(fd))
+}
+
+#[cfg(not(unix))]
+pub fn stdin_id() -> Option<FileId> {
+    None
+}
+
+/// Files this process writes: never read as inputs, even when they sit in
+/// a directory being read.
+static NEVER_READ: Mutex<Vec<FileId>> = Mutex::new(Vec::new());
+
+/// Keeps `file` (an output being written) out of every directory walk.
+pub fn never_read(file: &File) {
+    if let Some(id) = FileId::of_file(file) {
+        NEVER_READ
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(id);
+    }
+}
+
+fn is_never_read(path: &Path) -> bool {
+    let written = NEVER_READ.lock().unwrap_or_else(|e| e.into_inner());
+    !written.is_empty() && FileId::of(path).is_some_and(|id| written.contains(&id))
+}
+
 /// A path that could not be turned into inputs.
 #[derive(Debug)]
 pub struct PathError {
@@ -153,7 +225,9 @@ fn walk(dir: &Path, inputs: &mut Vec<Result<Source, PathError>>) {
     for entry in walkdir::WalkDir::new(dir).follow_links(true) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                found.push(Ok(Source::File(entry.into_path())))
+                if !is_never_read(entry.path()) {
+                    found.push(Ok(Source::File(entry.into_path())))
+                }
             }
             Ok(_) => {}
             Err(err) => {

@@ -5,6 +5,7 @@ mod carriers;
 mod codes;
 mod convert;
 mod inspect;
+pub mod output;
 mod progress;
 mod sample;
 mod track;
@@ -246,6 +247,9 @@ fn report_input_error(name: &str, err: &io::Error) {
 
 /// Standard output, buffered for speed when it is not a terminal.
 pub fn stdout() -> Box<dyn Write> {
+    if output::stdout_closed() {
+        return Box::new(output::ClosedStdout);
+    }
     let stdout = io::stdout();
     if stdout.is_terminal() {
         Box::new(io::LineWriter::new(stdout.lock()))
