@@ -126,6 +126,34 @@ pub struct InputArgs {
     /// Records larger than this are reported as oversized and skipped (e.g. 512K, 4M).
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
     pub max_record_size: usize,
+
+    /// Which dialects to read: `auto` (all three), `v1` (<POSTBACK>), `lower`
+    /// (<postback>) or `v2` (JSON objects with `origin` and `code`); records of the
+    /// others are then text, skipped silently.
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
+}
+
+/// `--dialect`: all dialects, or only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectChoice {
+    Auto,
+    V1,
+    Lower,
+    V2,
+}
+
+impl DialectChoice {
+    /// The one dialect to read, or `None` for all.
+    pub fn only(self) -> Option<postback::dialect::Dialect> {
+        use postback::dialect::Dialect;
+        match self {
+            DialectChoice::Auto => None,
+            DialectChoice::V1 => Some(Dialect::V1),
+            DialectChoice::Lower => Some(Dialect::Lower),
+            DialectChoice::V2 => Some(Dialect::V2),
+        }
+    }
 }
 
 /// The most `--jobs` accepted: far past any use, short of exhausting threads.
@@ -156,6 +184,7 @@ impl Default for InputArgs {
             jobs: None,
             progress: true,
             max_record_size: DEFAULT_MAX_RECORD,
+            dialect: DialectChoice::Auto,
         }
     }
 }
@@ -210,6 +239,11 @@ pub struct ConvertArgs {
     /// one). `#text` is text written directly inside <POSTBACK>.
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,
+
+    /// JSON and NDJSON keys in v1.3 names (`tracking-id` becomes TRACKINGID) instead
+    /// of the names as written; v2 `content` as {"FILE": [...]}. CSV is always so.
+    #[arg(long)]
+    pub canonical: bool,
 
     /// Skip postbacks that have validation errors (as `postback validate` reports
     /// them); they are counted as skipped. By default they are converted: they are data.

@@ -105,6 +105,32 @@ impl<'a> Postback<'a> {
         self.field(name).map(Element::trimmed)
     }
 
+    /// The record under v1.3 names (DIALECTS.md 8): every field renamed to
+    /// the name it reads as, and a v2 file list as `FILE` elements. Borrowed
+    /// when nothing changes, as for every v1.3 record.
+    pub fn canonical(&self) -> Cow<'_, Postback<'a>> {
+        fn renamed(e: &Element<'_>) -> bool {
+            e.name != e.canonical
+                || e.json == Some(JsonValue::Nested { list: true })
+                || e.children.iter().any(renamed)
+        }
+        if !self.fields.iter().any(renamed) {
+            return Cow::Borrowed(self);
+        }
+        fn rename(e: &mut Element<'_>) {
+            e.name = e.canonical;
+            if e.json == Some(JsonValue::Nested { list: true }) {
+                // Items are written from the children, as for XML.
+                e.json = None;
+                e.text = Cow::Borrowed("");
+            }
+            e.children.iter_mut().for_each(rename);
+        }
+        let mut copy = self.clone();
+        copy.fields.iter_mut().for_each(rename);
+        Cow::Owned(copy)
+    }
+
     /// The notification code: `CODE`, or `STATUSCODE` for pass postbacks, which carry no `CODE`.
     pub fn code(&self) -> Option<&str> {
         self.value("CODE")

@@ -29,6 +29,8 @@ use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 struct Convert {
     format: Format,
     valid_only: bool,
+    /// JSON keys in v1.3 names (`--canonical`).
+    canonical: bool,
     /// Whether rejected records' text is kept (`--rejects`).
     keep_rejects: bool,
     /// How a rejected record's finding is shown on stderr.
@@ -84,9 +86,15 @@ impl Job for Convert {
             return self.reject(record, Some(finding), out);
         }
         let format = &self.format;
+        // CSV columns are v1.3 names whatever the dialect; JSON keys on request.
+        let postback = if self.canonical || matches!(format, Format::Csv(_)) {
+            postback.canonical()
+        } else {
+            std::borrow::Cow::Borrowed(postback)
+        };
         out.part
             .get_or_insert_with(|| format.part())
-            .write(postback)?;
+            .write(&postback)?;
         out.counts.converted += 1;
         Ok(())
     }
@@ -244,6 +252,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     let job = Convert {
         format,
         valid_only: args.valid_only,
+        canonical: args.canonical,
         keep_rejects: rejects.is_some(),
         style: HumanStyle {
             paint: Paint::new(color.enabled(stderr_tty)),

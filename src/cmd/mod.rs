@@ -187,6 +187,7 @@ pub fn read_jobs_live<J: Job>(
         max_record: args.max_record_size,
         read_bytes: progress.counter(),
         check: job.checks(),
+        dialect: args.dialect.only(),
         stop: interruption(),
     };
     let mut stats = ReadStats::default();
