@@ -20,7 +20,6 @@ use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
 use super::output::{self, Destination};
-use super::validate::plural;
 use super::{check_stdin, read_jobs_live, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
@@ -317,7 +316,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             counts.converted,
             counts.skipped,
             counts.rejected,
-            plural(stats.inputs_read, "input")
+            stats.inputs()
         );
         summary.push_str(&stats.summary_tail());
         let paint = Paint::new(color.enabled(stderr_tty));

@@ -92,7 +92,7 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
         let mut summary = format!(
             "{} checked in {}: {} valid, {} with errors, {} with warnings",
             plural(counts.checked, "postback"),
-            plural(stats.inputs_read, "input"),
+            stats.inputs(),
             counts.valid,
             counts.with_errors,
             counts.with_warnings,
