@@ -8,6 +8,7 @@ mod inspect;
 pub mod output;
 mod progress;
 mod sample;
+mod summary;
 mod track;
 mod validate;
 
