@@ -5,8 +5,10 @@ mod carriers;
 mod codes;
 mod convert;
 mod inspect;
+mod listen;
 pub mod output;
 mod progress;
+mod replay;
 mod sample;
 mod summary;
 mod track;
@@ -60,6 +62,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Carriers(args) => carriers::run(args, cli.color),
         Command::Track(args) => track::run(args, cli.color),
         Command::Sample(args) => sample::run(args),
+        Command::Listen(args) => listen::run(args, cli.color),
+        Command::Replay(args) => replay::run(args, cli.color),
     }
 }
 
