@@ -6,6 +6,8 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use postback::engine::DEFAULT_MAX_RECORD;
+use postback::filter::{parse_rule, CodeFilter, Filter, Only};
+use postback::finding::Rule;
 use postback::track::By;
 
 #[derive(Debug, Parser)]
@@ -189,10 +191,59 @@ impl Default for InputArgs {
     }
 }
 
+/// Which postbacks are shown; the rest are still read and counted.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Show only postbacks with this CODE (repeatable); ORIGIN:CODE, such as
+    /// SMS_MT:N202, picks one origin of a code that has two.
+    #[arg(long = "code", value_name = "CODE", value_parser = CodeFilter::parse)]
+    pub codes: Vec<CodeFilter>,
+
+    /// Show only valid postbacks (no error; warnings allowed), those with
+    /// warnings, or those with errors.
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub only: Option<OnlyArg>,
+
+    /// Show only postbacks with this TRACKINGID (repeatable).
+    #[arg(long = "tracking-id", value_name = "ID")]
+    pub tracking_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    Valid,
+    Warnings,
+    Errors,
+}
+
+impl FilterArgs {
+    /// The filter, with `--rule`'s rules where the command has it.
+    pub fn filter(&self, rules: &[Rule]) -> Filter {
+        Filter {
+            codes: self.codes.clone(),
+            only: self.only.map(|only| match only {
+                OnlyArg::Valid => Only::Valid,
+                OnlyArg::Warnings => Only::Warnings,
+                OnlyArg::Errors => Only::Errors,
+            }),
+            tracking_ids: self.tracking_ids.clone(),
+            rules: rules.to_vec(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Show only findings of this rule, and only postbacks that have one
+    /// (repeatable), e.g. --rule missing-field.
+    #[arg(long = "rule", value_name = "RULE", value_parser = parse_rule)]
+    pub rules: Vec<Rule>,
 
     /// Output format: `human` lines (PATH:LINE:COLUMN: ...) or `json` (one object per line).
     #[arg(long, value_enum, default_value_t = FindingFormat::Human)]
@@ -217,12 +268,22 @@ pub enum FindingFormat {
 pub struct InspectArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// No summary on stderr; cards only.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
 
     /// Output format: `json` (one array), `ndjson` (one object a line) or `csv`.
     /// Inferred from -o's extension (.json, .ndjson/.jsonl, .csv) when absent.
@@ -328,6 +389,11 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 pub struct CodesArgs {
     /// A code such as N102 (or ORIGIN:CODE such as MMS_MT:N202) to show its field set.
     pub code: Option<String>,
+
+    /// With a CODE: show its field sets in this dialect only (`auto`: every dialect
+    /// that documents it).
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
 }
 
 #[derive(Debug, Args)]

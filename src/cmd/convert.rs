@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use postback::engine::{Located, Record};
+use postback::filter::Filter;
 use postback::finding::{Finding, Rule};
 use postback::parallel::Job;
 use postback::render::convert::{
@@ -29,6 +30,7 @@ use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 struct Convert {
     format: Format,
     valid_only: bool,
+    filter: Filter,
     /// JSON keys in v1.3 names (`--canonical`).
     canonical: bool,
     /// Whether rejected records' text is kept (`--rejects`).
@@ -54,6 +56,7 @@ struct Counts {
     converted: u64,
     skipped: u64,
     rejected: u64,
+    filtered: u64,
 }
 
 impl Job for Convert {
@@ -62,10 +65,14 @@ impl Job for Convert {
     /// A postback with rule findings is still data: the rules only matter
     /// to `--valid-only`.
     fn checks(&self) -> bool {
-        self.valid_only
+        self.valid_only || self.filter.needs_checks()
     }
 
     fn record(&self, record: &Record<'_>, out: &mut Converted) -> io::Result<()> {
+        if !self.filter.keeps(record) {
+            out.counts.filtered += 1;
+            return Ok(());
+        }
         let Some(postback) = &record.postback else {
             return self.reject(record, None, out);
         };
@@ -313,6 +320,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     let job = Convert {
         format,
         valid_only: args.valid_only,
+        filter: args.filter.filter(&[]),
         canonical: args.canonical,
         keep_rejects: rejects.is_some(),
         style: HumanStyle {
@@ -340,6 +348,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         counts.converted += converted.counts.converted;
         counts.skipped += converted.counts.skipped;
         counts.rejected += converted.counts.rejected;
+        counts.filtered += converted.counts.filtered;
         // Best effort: a stderr that cannot be written must not stop the
         // conversion, whose output is elsewhere.
         let _ = io::stderr().write_all(&converted.report);
@@ -360,10 +369,14 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
 
     if open && !args.quiet {
         let mut summary = format!(
-            "{} converted, {} skipped, {} rejected, from {}",
+            "{} converted, {} skipped, {} rejected, {}from {}",
             counts.converted,
             counts.skipped,
             counts.rejected,
+            match counts.filtered {
+                0 => String::new(),
+                n => format!("{n} filtered out, "),
+            },
             plural(stats.inputs_read, "input")
         );
         summary.push_str(&stats.summary_tail());

@@ -7,6 +7,7 @@ mod convert;
 mod inspect;
 mod progress;
 mod sample;
+mod summary;
 mod track;
 mod validate;
 
