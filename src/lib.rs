@@ -38,6 +38,7 @@ pub mod parallel;
 pub mod postback;
 pub mod render;
 pub mod sample;
+pub mod serve;
 pub mod spec;
 pub mod time;
 pub mod track;

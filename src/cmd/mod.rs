@@ -5,7 +5,9 @@ mod carriers;
 mod codes;
 mod convert;
 mod inspect;
+mod listen;
 mod progress;
+mod replay;
 mod sample;
 mod summary;
 mod track;
@@ -59,6 +61,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Carriers(args) => carriers::run(args, cli.color),
         Command::Track(args) => track::run(args, cli.color),
         Command::Sample(args) => sample::run(args),
+        Command::Listen(args) => listen::run(args, cli.color),
+        Command::Replay(args) => replay::run(args, cli.color),
     }
 }
 

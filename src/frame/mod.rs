@@ -337,7 +337,10 @@ impl<R: Read> Framer<R> {
                 // `<postback` is the lower-case dialect's tag only in exactly that case.
                 return Found::Postback(Tag::Plain(q - 1));
             }
-            if !self.nested && q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
+            // Also in decoded text: a form body archived in a JSON string (a
+            // `listen` archive line) is an encoding inside an encoding, which
+            // the engine unwraps up to its depth limit (DIALECTS.md 2).
+            if q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
                 return Found::Postback(Tag::Form(q - 3));
             }
             if !self.nested && q >= 6 && self.buf[q - 6..q].eq_ignore_ascii_case(b"\\u003c") {

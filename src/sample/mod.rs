@@ -11,29 +11,7 @@ use crate::spec::{self, FieldSet, Presence};
 
 pub use write::write;
 
-/// The dialect a sample is written in (`DIALECTS.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    /// Upper-case `<POSTBACK>` XML (v1.3).
-    V1,
-    /// Lower-case, hyphenated `<postback>` XML.
-    Lower,
-    /// v2 JSON objects.
-    V2,
-}
-
-impl Dialect {
-    pub const ALL: [Dialect; 3] = [Dialect::V1, Dialect::Lower, Dialect::V2];
-
-    /// The name `--dialect` takes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::V1 => "v1",
-            Dialect::Lower => "lower",
-            Dialect::V2 => "v2",
-        }
-    }
-}
+pub use crate::dialect::Dialect;
 
 /// A field's value: text, or N401's list of file URLs.
 #[derive(Debug, Clone, PartialEq, Eq)]
