@@ -590,26 +590,42 @@ fn parse_assignment(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024).
+/// The smallest and largest record size limits: below 64 bytes no postback
+/// fits; above 1 GiB one record would not fit in memory next to its reading.
+pub const MIN_RECORD_SIZE: usize = 64;
+pub const MAX_RECORD_SIZE: usize = 1 << 30;
+
+/// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024;
+/// `KB`, `KiB` and a trailing `B` are accepted too), between 64 bytes and 1 GiB.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
     let upper = text.to_ascii_uppercase();
-    let digits = upper.trim_end_matches(['B', 'I']);
-    let (number, unit) = match digits.char_indices().last() {
-        Some((i, 'K')) => (&digits[..i], 1024),
-        Some((i, 'M')) => (&digits[..i], 1024 * 1024),
-        Some((i, 'G')) => (&digits[..i], 1024 * 1024 * 1024),
-        _ => (digits, 1),
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (number, unit) = upper.split_at(digits_end);
+    let scale = match unit.trim_start() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1024,
+        "M" | "MB" | "MIB" => 1024 * 1024,
+        "G" | "GB" | "GIB" => 1024 * 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; write e.g. 1048576, 512K or 4M"
+            ))
+        }
     };
     let n: usize = number
-        .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a size; write e.g. 1048576, 512K or 4M"))?;
-    match n.checked_mul(unit) {
-        Some(0) | None => Err(format!(
-            "`{text}` is not a usable size; write e.g. 512K or 4M"
+    match n.checked_mul(scale) {
+        Some(size) if (MIN_RECORD_SIZE..=MAX_RECORD_SIZE).contains(&size) => Ok(size),
+        Some(size) if size < MIN_RECORD_SIZE => Err(format!(
+            "`{text}` is too small: no postback fits in under {MIN_RECORD_SIZE} bytes"
         )),
-        Some(size) => Ok(size),
+        _ => Err(format!(
+            "`{text}` is too large: the most is 1G (one record is held in memory whole)"
+        )),
     }
 }
 
@@ -631,6 +647,21 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("64"), Ok(64));
+        assert_eq!(parse_size("2kb"), Ok(2048));
+        for bad in [
+            "10",
+            "4BIBIB",
+            "1KK",
+            "K",
+            "2G",
+            "18446744073709551615",
+            "1.5M",
+            "-1",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
