@@ -278,6 +278,11 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// `xmlns`, `xmlns:*` and `xsi:*`: namespace and schema declarations.
+fn is_declaration(key: &[u8]) -> bool {
+    key == b"xmlns" || key.starts_with(b"xmlns:") || key.starts_with(b"xsi:")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,9 +297,4 @@ mod tests {
             assert_eq!(forbidden_control(&bytes), Some(at), "ESC at {at}");
         }
     }
-}
-
-/// `xmlns`, `xmlns:*` and `xsi:*`: namespace and schema declarations.
-fn is_declaration(key: &[u8]) -> bool {
-    key == b"xmlns" || key.starts_with(b"xmlns:") || key.starts_with(b"xsi:")
 }
