@@ -24,6 +24,7 @@ use std::io::{self, Write};
 
 use crate::postback::{Element, Postback};
 
+mod columns;
 mod csv;
 mod json;
 mod ndjson;
