@@ -9,6 +9,7 @@ use crate::postback::{Element, Postback};
 use crate::spec::{self, CodeLookup, Direction, FieldSet, Presence, ValueFormat};
 
 use values::shown;
+pub use values::utc_micros;
 
 /// Checks one postback against `FIELDS.md` sections 1-4, appends the findings
 /// to `out`, then sorts `out` stably by offset.

@@ -144,8 +144,16 @@ pub(crate) fn positive_integer(rule: Rule, name: &str, at: usize, value: &str) -
     )
 }
 
-/// Checks an ISO 8601 date-time with offset; the error says what is wrong.
-pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
+/// The instant a TIMESTAMP names, in microseconds since 1970-01-01T00:00:00Z,
+/// when it is valid (surrounding white space aside). Digits of a fraction
+/// past the sixth are dropped; a leap second (`:60`) is the second after `:59`.
+pub fn utc_micros(text: &str) -> Option<i64> {
+    parse_timestamp(crate::postback::trim_xml(text)).ok()
+}
+
+/// Checks an ISO 8601 date-time with offset and returns its instant in
+/// microseconds since the Unix epoch, UTC; the error says what is wrong.
+pub(crate) fn parse_timestamp(s: &str) -> Result<i64, String> {
     let b = s.as_bytes();
     let shape_ok = b.len() >= 19
         && b[4] == b'-'
@@ -183,15 +191,21 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
         return Err(format!("second {second:02} is not 00-60"));
     }
     let mut rest = &b[19..];
+    let mut micros = 0;
     if let Some(fraction) = rest.strip_prefix(b".") {
         let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 {
             return Err("a '.' with no digits after it".into());
         }
+        let kept = &fraction[..n.min(6)];
+        micros = i64::from(num(kept)) * 10_i64.pow(6 - kept.len() as u32);
         rest = &fraction[n..];
     }
+    let local_seconds =
+        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let at = |offset_seconds: i64| Ok((local_seconds - offset_seconds) * 1_000_000 + micros);
     match rest {
-        b"Z" => Ok(()),
+        b"Z" => at(0),
         [] => Err("it has no offset".into()),
         [b'+' | b'-', offset @ ..] => {
             let (h, m) = match offset {
@@ -206,12 +220,12 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<(), String> {
             if num(&h) > 14 {
                 return Err(format!("offset hour {:02} is not 00-14", num(&h)));
             }
-            if let Some(m) = m {
-                if num(&m) > 59 {
-                    return Err(format!("offset minute {:02} is not 00-59", num(&m)));
-                }
+            let minutes = m.map_or(0, |m| num(&m));
+            if minutes > 59 {
+                return Err(format!("offset minute {minutes:02} is not 00-59"));
             }
-            Ok(())
+            let sign = if rest[0] == b'-' { -1 } else { 1 };
+            at(sign * i64::from(num(&h) * 3600 + minutes * 60))
         }
         _ => Err("it has no valid offset after the time".into()),
     }
@@ -222,6 +236,18 @@ fn num(digits: &[u8]) -> u32 {
     digits
         .iter()
         .fold(0, |n, d| n * 10 + u32::from(d.wrapping_sub(b'0')))
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+/// (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -254,8 +280,31 @@ mod tests {
             "2000-02-29T00:00:00Z",
             "0000-02-29T00:00:00Z",
         ] {
-            assert_eq!(parse_timestamp(ok), Ok(()), "{ok}");
+            assert!(parse_timestamp(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn timestamps_name_their_instant_in_utc() {
+        let utc = |s: &str| utc_micros(s).expect(s);
+        // 2013-11-05T10:41:08Z, written five ways.
+        let instant = 1_383_648_068_000_000;
+        for form in [
+            "2013-11-05T10:41:08Z",
+            "2013-11-05T05:41:08-05:00",
+            "2013-11-05T05:41:08-0500",
+            "2013-11-05T05:41:08-05",
+            " 2013-11-05T16:11:08+05:30\n",
+        ] {
+            assert_eq!(utc(form), instant, "{form}");
+        }
+        assert_eq!(utc("1970-01-01T00:00:00Z"), 0);
+        assert_eq!(utc("1969-12-31T23:59:59.5Z"), -500_000);
+        assert_eq!(utc("2013-11-05T10:41:08.1234567Z"), instant + 123_456);
+        assert_eq!(utc("2000-02-29T00:00:00Z"), 951_782_400_000_000);
+        assert_eq!(utc("2016-12-31T23:59:60Z"), utc("2017-01-01T00:00:00Z"));
+        assert_eq!(utc("0000-03-01T00:00:00Z"), -62_162_035_200_000_000);
+        assert_eq!(utc_micros("2013-02-30T05:41:08Z"), None);
     }
 
     #[test]
