@@ -22,6 +22,8 @@
 
 use std::io::{self, Write};
 
+use self::columns::Columns;
+use crate::engine::Record;
 use crate::postback::{Element, Postback};
 
 mod columns;
@@ -29,11 +31,15 @@ mod csv;
 mod json;
 mod ndjson;
 mod object;
+mod rows;
+mod xlsx;
 
 pub use self::csv::{Csv, CsvOptions};
 pub use self::json::JsonArray;
 use self::json::{JSON_CLOSE, JSON_OPEN, JSON_SEPARATOR};
 pub use self::ndjson::Ndjson;
+pub use self::rows::{dialect, Row, RowFinding, Rows};
+pub use self::xlsx::{too_long_cell, Xlsx, XlsxOptions, CELL_CHARS, FINDINGS_COLUMNS, UTC_COLUMN};
 
 /// The default CSV columns, in CLI.md's order.
 pub const DEFAULT_COLUMNS: [&str; 18] = [
@@ -105,15 +111,20 @@ pub enum Format {
     Json,
     Ndjson,
     Csv(CsvOptions),
+    Xlsx(XlsxOptions),
 }
 
 impl Format {
     /// A writer streaming to `out`, what comes before the first record written.
-    pub fn writer<'w, W: Write + 'w>(&self, out: W) -> io::Result<Box<dyn RecordWriter + 'w>> {
+    pub fn writer<'w, W: Write + Send + 'w>(
+        &self,
+        out: W,
+    ) -> io::Result<Box<dyn RecordWriter + 'w>> {
         Ok(match self {
             Format::Json => Box::new(JsonArray::new(out)?),
             Format::Ndjson => Box::new(Ndjson::new(out)),
             Format::Csv(options) => Box::new(Csv::new(out, options.clone())?),
+            Format::Xlsx(options) => Box::new(Xlsx::new(out, options.clone())?),
         })
     }
 
@@ -123,8 +134,24 @@ impl Format {
             Format::Json => PartWriter::Json(JsonArray::part(Vec::new())),
             Format::Ndjson => PartWriter::Ndjson(Ndjson::new(Vec::new())),
             Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options, 1024))),
+            Format::Xlsx(options) => PartWriter::Rows {
+                columns: Box::new(Columns::new(&options.columns)),
+                rows: Rows::new(options.columns.len()),
+                cell_limit: true,
+            },
         };
         Part { writer, records: 0 }
+    }
+
+    /// Whether the output is binary, never for a terminal.
+    pub fn is_binary(&self) -> bool {
+        matches!(self, Format::Xlsx(_))
+    }
+
+    /// Whether the output lists each record's findings, so that the rule
+    /// checks must run.
+    pub fn shows_findings(&self) -> bool {
+        self.is_binary()
     }
 }
 
@@ -141,14 +168,43 @@ enum PartWriter {
     Ndjson(Ndjson<Vec<u8>>),
     // Boxed: its cell buffers make it several times the size of the others.
     Csv(Box<Csv<Vec<u8>>>),
+    /// Rows for a writer that builds one file (XLSX).
+    Rows {
+        columns: Box<Columns>,
+        rows: Rows,
+        /// Whether a cell may hold no more than a spreadsheet's [`CELL_CHARS`].
+        cell_limit: bool,
+    },
 }
 
 impl Part {
-    pub fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
+    /// Writes a postback, read as `record`. A postback the format cannot hold
+    /// (a value too long for a spreadsheet cell) is refused with an
+    /// `InvalidData` error saying why, and the part is left as it was.
+    pub fn write(&mut self, record: &Record<'_>, postback: &Postback<'_>) -> io::Result<()> {
         match &mut self.writer {
             PartWriter::Json(w) => w.write(postback)?,
             PartWriter::Ndjson(w) => w.write(postback)?,
             PartWriter::Csv(w) => w.write(postback)?,
+            PartWriter::Rows {
+                columns,
+                rows,
+                cell_limit,
+            } => {
+                rows.push(columns, postback, Some(record))?;
+                let width = rows.width();
+                let long = rows.last().and_then(|row| too_long_cell(row, width));
+                if let (Some(column), true) = (long, *cell_limit) {
+                    rows.pop();
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "column {column} holds more than the {CELL_CHARS} characters a \
+                             spreadsheet cell can: too long to convert to XLSX"
+                        ),
+                    ));
+                }
+            }
         }
         self.records += 1;
         Ok(())
@@ -164,19 +220,27 @@ impl Part {
             PartWriter::Json(w) => Ok(w.into_inner()),
             PartWriter::Ndjson(w) => Ok(w.into_inner()),
             PartWriter::Csv(w) => w.into_inner(),
+            PartWriter::Rows { .. } => Err(io::Error::other("rows are not bytes")),
         }
     }
 }
 
 /// Puts parts together into one output, in the order given.
-pub struct Assembly<W: Write> {
-    out: W,
-    json: bool,
-    /// Whether a record has been written (a JSON array separates the next one).
-    written: bool,
+pub struct Assembly<W: Write + Send> {
+    to: Assembled<W>,
 }
 
-impl<W: Write> Assembly<W> {
+enum Assembled<W: Write + Send> {
+    Bytes {
+        out: W,
+        json: bool,
+        /// Whether a record has been written (a JSON array separates the next one).
+        written: bool,
+    },
+    Xlsx(Box<Xlsx<W>>),
+}
+
+impl<W: Write + Send> Assembly<W> {
     /// Writes what comes before the first record.
     pub fn new(mut out: W, format: &Format) -> io::Result<Self> {
         match format {
@@ -186,11 +250,19 @@ impl<W: Write> Assembly<W> {
                 // The header exactly as the streaming writer writes it.
                 Csv::new(&mut out, options.clone())?.into_inner()?;
             }
+            Format::Xlsx(options) => {
+                let xlsx = Xlsx::new(out, options.clone())?;
+                return Ok(Assembly {
+                    to: Assembled::Xlsx(Box::new(xlsx)),
+                });
+            }
         }
         Ok(Assembly {
-            out,
-            json: matches!(format, Format::Json),
-            written: false,
+            to: Assembled::Bytes {
+                out,
+                json: matches!(format, Format::Json),
+                written: false,
+            },
         })
     }
 
@@ -199,20 +271,35 @@ impl<W: Write> Assembly<W> {
         if part.records == 0 {
             return Ok(());
         }
-        if self.json && self.written {
-            self.out.write_all(JSON_SEPARATOR)?;
+        match (&mut self.to, part.writer) {
+            (Assembled::Xlsx(xlsx), PartWriter::Rows { rows, .. }) => xlsx.push(&rows),
+            (Assembled::Xlsx(_), _) => Err(io::Error::other("an XLSX file takes rows")),
+            (Assembled::Bytes { out, json, written }, writer) => {
+                if *json && *written {
+                    out.write_all(JSON_SEPARATOR)?;
+                }
+                let part = Part {
+                    writer,
+                    records: part.records,
+                };
+                out.write_all(&part.into_bytes()?)?;
+                *written = true;
+                Ok(())
+            }
         }
-        self.out.write_all(&part.into_bytes()?)?;
-        self.written = true;
-        Ok(())
     }
 
     /// Writes what comes after the last record, then flushes.
     pub fn finish(&mut self) -> io::Result<()> {
-        if self.json {
-            self.out.write_all(JSON_CLOSE)?;
+        match &mut self.to {
+            Assembled::Bytes { out, json, .. } => {
+                if *json {
+                    out.write_all(JSON_CLOSE)?;
+                }
+                out.flush()
+            }
+            Assembled::Xlsx(xlsx) => xlsx.finish(),
         }
-        self.out.flush()
     }
 }
 
