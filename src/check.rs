@@ -42,6 +42,8 @@ struct Context<'p> {
     sets: &'static [FieldSet],
     /// Set when SENTAS picked one of several variants, for messages.
     variant_sentas: Option<&'static str>,
+    /// The STATUS list of a code without a field set (E501, E502).
+    status_only: &'static [&'static str],
 }
 
 impl<'p> Context<'p> {
@@ -59,6 +61,7 @@ impl<'p> Context<'p> {
             direction: origin.map_or(Direction::Unknown, spec::direction),
             sets: &[],
             variant_sentas: None,
+            status_only: &[],
         };
 
         // Empty ORIGIN/CODE values are reported by the field loop, which sees every occurrence.
@@ -95,11 +98,17 @@ impl<'p> Context<'p> {
             CodeLookup::Documented(info) => {
                 let sets = spec::field_sets(origin, code);
                 if sets.is_empty() {
+                    ctx.status_only = spec::status_only(origin, code);
+                    let checked = if ctx.status_only.is_empty() {
+                        "only value formats were checked"
+                    } else {
+                        "only STATUS and value formats were checked"
+                    };
                     out.push(
                         Finding::new(
                             Rule::UndocumentedCode,
                             at,
-                            format!("{origin} {code} has no documented field set; only value formats were checked"),
+                            format!("{origin} {code} has no documented field set; {checked}"),
                         )
                         .field(field)
                         .help(format!("{code}: {}", info.meaning)),
@@ -446,7 +455,12 @@ impl<'p> Context<'p> {
 
     /// STATUS against the code's list; a code without a list has no STATUS rule.
     fn status(&self, name: &str, at: usize, value: &str) -> Option<Finding> {
-        let allowed = || self.sets.iter().flat_map(|s| s.statuses.iter().copied());
+        let allowed = || {
+            self.sets
+                .iter()
+                .flat_map(|s| s.statuses.iter().copied())
+                .chain(self.status_only.iter().copied())
+        };
         if allowed().next().is_none() || allowed().any(|s| s == value) {
             return None;
         }

@@ -106,6 +106,11 @@ impl Record<'_> {
     pub fn code(&self) -> Option<&str> {
         self.postback.as_ref().and_then(Postback::code)
     }
+
+    /// The dialect of a parsed postback; `None` for a record that could not be read.
+    pub fn dialect(&self) -> Option<crate::dialect::Dialect> {
+        self.postback.as_ref().map(Postback::dialect)
+    }
 }
 
 /// Receives each record as it is read. An error stops the run (a closed

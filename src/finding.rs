@@ -50,10 +50,13 @@ pub enum Rule {
     BadSentas,
     BadStatus,
     PaddedValue,
+    MixedDialect,
+    BadJsonValue,
+    MalformedJson,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 23] = [
+    pub const ALL: [Rule; 26] = [
         Rule::MalformedXml,
         Rule::OversizedRecord,
         Rule::MissingField,
@@ -77,6 +80,9 @@ impl Rule {
         Rule::BadSentas,
         Rule::BadStatus,
         Rule::PaddedValue,
+        Rule::MixedDialect,
+        Rule::BadJsonValue,
+        Rule::MalformedJson,
     ];
 
     pub fn id(self) -> &'static str {
@@ -104,6 +110,9 @@ impl Rule {
             Rule::BadSentas => "bad-sentas",
             Rule::BadStatus => "bad-status",
             Rule::PaddedValue => "padded-value",
+            Rule::MixedDialect => "mixed-dialect",
+            Rule::BadJsonValue => "bad-json-value",
+            Rule::MalformedJson => "malformed-json",
         }
     }
 
@@ -116,7 +125,8 @@ impl Rule {
             | Rule::Attribute
             | Rule::PlusPrefix
             | Rule::BadSenderId
-            | Rule::PaddedValue => Severity::Warning,
+            | Rule::PaddedValue
+            | Rule::MixedDialect => Severity::Warning,
             _ => Severity::Error,
         }
     }

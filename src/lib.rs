@@ -26,6 +26,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
+pub mod dialect;
 pub mod engine;
 pub mod finding;
 pub mod frame;

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 
+pub use crate::dialect::Dialect;
 use crate::finding::{Finding, Rule};
 
 /// An element of a postback: a field, or (inside a field) a child such as N401's `FILE`.
@@ -45,6 +46,8 @@ impl Element<'_> {
 /// One parsed postback.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Postback<'a> {
+    /// The dialect the record was written in.
+    pub dialect: Dialect,
     /// Whether the `<POSTBACK>` start tag carries attributes.
     pub has_attributes: bool,
     /// Text directly inside `<POSTBACK>` beside the fields (white space dropped).
@@ -54,6 +57,11 @@ pub struct Postback<'a> {
 }
 
 impl<'a> Postback<'a> {
+    /// The dialect the record was written in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// The first field with this name.
     pub fn field(&self, name: &str) -> Option<&Element<'a>> {
         self.fields.iter().find(|f| crate::spec::same(f.name, name))

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 /// Kept in the crate so the binary needs no files at run time.
 const CODES_TSV: &str = include_str!("../data/codes.tsv");
 const CARRIERS_TSV: &str = include_str!("../data/carriers.tsv");
+const OPERATORS_TSV: &str = include_str!("../data/operators.tsv");
 
 /// Whether `FIELDS.md` documents a field set for a code, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -14,6 +15,8 @@ pub enum FieldSetKind {
     Seed,
     /// Section 4: other pages of the same provider.
     Reference,
+    /// Section 6: the provider's later revisions of its page.
+    Later,
     /// The code is listed, but nothing says which fields it carries.
     None,
 }
@@ -24,6 +27,7 @@ impl FieldSetKind {
         match self {
             FieldSetKind::Seed => "seed",
             FieldSetKind::Reference => "reference",
+            FieldSetKind::Later => "later",
             FieldSetKind::None => "none",
         }
     }
@@ -32,6 +36,7 @@ impl FieldSetKind {
         match s {
             "seed" => Some(FieldSetKind::Seed),
             "reference" => Some(FieldSetKind::Reference),
+            "later" => Some(FieldSetKind::Later),
             "none" => Some(FieldSetKind::None),
             _ => Option::None,
         }
@@ -268,6 +273,23 @@ const MMS_FAILED: &[FieldRule] = &[
     r("STATUSDETAILS"),
 ];
 
+/// E102 (section 6, D1): every published example's fields required; the
+/// TIMESTAMP and AGGREGATORID a later revision added, and SENTAS, optional.
+const MMS_DELIVERY_FAILED: &[FieldRule] = &[
+    r("ORIGIN"),
+    r("CODE"),
+    r("STATUS"),
+    o("SENTAS"),
+    r("MMSID"),
+    r("FROM"),
+    r("TO"),
+    r("TRACKINGID"),
+    r("SPID"),
+    o("TIMESTAMP"),
+    o("AGGREGATORID"),
+    r("STATUSDETAILS"),
+];
+
 const MMS_SAVED: &[FieldRule] = &[r("ORIGIN"), r("CODE"), r("MMSID")];
 
 const MMS_SAVE_FAILED: &[FieldRule] = &[
@@ -344,6 +366,39 @@ const fn set(
     }
 }
 
+const N102_STATUSES: &[&str] = &[
+    "Message Sent/Delivered",
+    "Message Sent/Expired",
+    "Message Sent/Rejected",
+];
+
+/// E102 and E502 (section 6, D2): the four values of the variable table.
+const MMS_DELIVERY_FAILED_STATUSES: &[&str] = &[
+    "Message Sent/Expired",
+    "Message Sent/Rejected",
+    "Message Sent/Failed",
+    "Message Sent/NotSupported",
+];
+
+/// N102 and N502: one variant per SENTAS value, adjacent.
+const fn delivered(code: &'static str, statuses: &'static [&'static str]) -> [FieldSet; 2] {
+    [
+        FieldSet {
+            variant: Some("SENTAS=MMS"),
+            sentas: Some("MMS"),
+            ..set("MMS_MT", code, MMS_DELIVERED_BINARY, statuses)
+        },
+        FieldSet {
+            variant: Some("SENTAS=SMS"),
+            sentas: Some("SMS"),
+            ..set("MMS_MT", code, MMS_DELIVERED_AS_SMS, statuses)
+        },
+    ]
+}
+
+const N102: [FieldSet; 2] = delivered("N102", N102_STATUSES);
+const N502: [FieldSet; 2] = delivered("N502", &["Message Sent/Delivered"]);
+
 /// Every documented field set. Variants of one code are adjacent: `field_sets`
 /// returns them as one slice.
 static FIELD_SETS: &[FieldSet] = &[
@@ -361,34 +416,8 @@ static FIELD_SETS: &[FieldSet] = &[
         &["Message Sent/Delivered", "Message Sent/Failed"],
     ),
     set("MMS_MT", "N101", MMS_SENT, &["Message Sent"]),
-    FieldSet {
-        variant: Some("SENTAS=MMS"),
-        sentas: Some("MMS"),
-        ..set(
-            "MMS_MT",
-            "N102",
-            MMS_DELIVERED_BINARY,
-            &[
-                "Message Sent/Delivered",
-                "Message Sent/Expired",
-                "Message Sent/Rejected",
-            ],
-        )
-    },
-    FieldSet {
-        variant: Some("SENTAS=SMS"),
-        sentas: Some("SMS"),
-        ..set(
-            "MMS_MT",
-            "N102",
-            MMS_DELIVERED_AS_SMS,
-            &[
-                "Message Sent/Delivered",
-                "Message Sent/Expired",
-                "Message Sent/Rejected",
-            ],
-        )
-    },
+    N102[0],
+    N102[1],
     FieldSet {
         sentas: Some("SMS"),
         ..set(
@@ -423,7 +452,48 @@ static FIELD_SETS: &[FieldSet] = &[
     set("EMAIL_SUB", "N303", EMAIL_SUBSCRIPTION, &[]),
     set("EMAIL_SUB", "N304", EMAIL_SUBSCRIPTION, &[]),
     set("GENERATE_PASS", "N801", PASS_GENERATED, &[]),
+    // Section 6.
+    set(
+        "MMS_MT",
+        "E102",
+        MMS_DELIVERY_FAILED,
+        MMS_DELIVERY_FAILED_STATUSES,
+    ),
+    set("MMS_MT", "N501", MMS_SENT, &["Message Sent"]),
+    N502[0],
+    N502[1],
 ];
+
+/// STATUS lists of codes without a field set (section 6, D3): only these
+/// values and the value formats are checked.
+static STATUS_ONLY: &[(&str, &str, &[&str])] = &[
+    ("MMS_MT", "E501", &["Message Failed"]),
+    ("MMS_MT", "E502", MMS_DELIVERY_FAILED_STATUSES),
+];
+
+/// STATUS values a later revision moved to another code (section 6, D6):
+/// (ORIGIN, CODE, STATUS, the code that carries it since). Still valid.
+const MOVED_STATUSES: &[(&str, &str, &str, &str)] = &[
+    ("MMS_MT", "N102", "Message Sent/Expired", "E102"),
+    ("MMS_MT", "N102", "Message Sent/Rejected", "E102"),
+    ("SMS_MT", "N202", "Message Sent/Failed", "E202"),
+];
+
+/// The code that later carried this (ORIGIN, CODE)'s STATUS, when one did.
+pub fn later_code(origin: &str, code: &str, status: &str) -> Option<&'static str> {
+    MOVED_STATUSES
+        .iter()
+        .find(|(o, c, s, _)| same(o, origin) && same(c, code) && same(s, status))
+        .map(|&(_, _, _, later)| later)
+}
+
+/// The STATUS list of a code that has no field set (E501, E502); empty otherwise.
+pub fn status_only(origin: &str, code: &str) -> &'static [&'static str] {
+    STATUS_ONLY
+        .iter()
+        .find(|(o, c, _)| same(o, origin) && same(c, code))
+        .map_or(&[], |&(_, _, list)| list)
+}
 
 /// Every documented field set, in the order of `FIELDS.md`.
 pub fn all_field_sets() -> &'static [FieldSet] {
@@ -649,14 +719,48 @@ pub fn carriers() -> &'static [Carrier] {
     })
 }
 
-/// The rows for an SPID; empty when the (old, incomplete) table lacks it.
+/// The provider's later operator-id list (spid, carrier, country), in file
+/// order: it names SPIDs the carrier table lacks.
+pub fn operators() -> &'static [Carrier] {
+    static OPERATORS: OnceLock<Vec<Carrier>> = OnceLock::new();
+    OPERATORS.get_or_init(|| {
+        tsv_rows(OPERATORS_TSV)
+            .filter_map(|cols| match cols[..] {
+                [spid, carrier, country] => Some(Carrier {
+                    spid,
+                    country,
+                    carrier,
+                }),
+                _ => Option::None,
+            })
+            .collect()
+    })
+}
+
+/// Every carrier name the tables give: the carrier table's rows, then the
+/// operator list's rows for SPIDs the carrier table lacks.
+pub fn all_carriers() -> &'static [&'static Carrier] {
+    static ALL: OnceLock<Vec<&'static Carrier>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&'static Carrier> = carriers().iter().collect();
+        let known: std::collections::HashSet<&str> = carriers().iter().map(|c| c.spid).collect();
+        all.extend(operators().iter().filter(|o| !known.contains(o.spid)));
+        all
+    })
+}
+
+/// The carrier table's rows for an SPID, or when it has none, the operator
+/// list's; empty when neither names it.
 pub fn carriers_for_spid(spid: &str) -> Vec<&'static Carrier> {
-    // Indexed once: inspect looks up every postback's SPID among ~570 rows.
+    // Indexed once: inspect looks up every postback's SPID among ~650 rows.
     static INDEX: OnceLock<HashMap<&'static str, Vec<&'static Carrier>>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut index: HashMap<&'static str, Vec<&'static Carrier>> = HashMap::new();
         for carrier in carriers() {
             index.entry(carrier.spid).or_default().push(carrier);
+        }
+        for operator in operators() {
+            index.entry(operator.spid).or_insert_with(|| vec![operator]);
         }
         index
     });
@@ -669,7 +773,7 @@ mod tests {
 
     #[test]
     fn all_code_rows_parse() {
-        assert_eq!(codes().len(), 34);
+        assert_eq!(codes().len(), 36);
         let data_rows = CODES_TSV.lines().skip(1).filter(|l| !l.is_empty()).count();
         assert_eq!(codes().len(), data_rows);
         assert!(codes()
@@ -820,6 +924,16 @@ mod tests {
     }
 
     #[test]
+    fn operator_list_fills_the_carrier_table_gaps() {
+        assert_eq!(operators().len(), 85);
+        assert!(operators()
+            .iter()
+            .all(|o| o.spid.len() == 7 && o.country == "United States"));
+        let added = all_carriers().len() - carriers().len();
+        assert_eq!(added, 59);
+    }
+
+    #[test]
     fn carrier_table() {
         let all = carriers();
         let data_rows = CARRIERS_TSV
@@ -844,7 +958,14 @@ mod tests {
             .map(|s| carriers_for_spid(s).len())
             .collect();
         assert_eq!(twice, vec![2, 2, 2]);
-        assert!(carriers_for_spid("0001140").is_empty());
+        // Named by the operator list only.
+        let alltel = carriers_for_spid("0001140");
+        assert_eq!(alltel.len(), 1);
+        assert_eq!(alltel[0].carrier, "Alltel-Verizon");
+        assert_eq!(alltel[0].country, "United States");
+        // The carrier table wins where both name an SPID.
+        assert_eq!(carriers_for_spid("0001890")[0].carrier, "Verizon Wireless");
+        assert!(carriers_for_spid("0009999").is_empty());
         assert!(all.iter().all(|c| c.spid.len() == 7));
         let repeated = all
             .iter()

@@ -50,7 +50,8 @@ fn no_query_lists_the_whole_table() {
         .skip(1)
         .filter(|l| !l.trim().is_empty())
         .count();
-    assert_eq!(out.lines().count(), 1 + rows);
+    // The operator-id list adds the 59 SPIDs the carrier table lacks.
+    assert_eq!(out.lines().count(), 1 + rows + 59);
     assert!(out.starts_with("SPID     COUNTRY"), "{out}");
 }
 

@@ -10,7 +10,7 @@ fn the_table_lists_every_documented_pair() {
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(
         out.lines().count(),
-        1 + 34,
+        1 + 36,
         "a header and one row per codes.tsv row"
     );
     insta::assert_snapshot!("table", out);
@@ -21,7 +21,7 @@ fn the_table_tells_an_origin_apart() {
     let (_, out, _) = run(&["codes", "--color", "never"]);
     let n202: Vec<&str> = out.lines().filter(|l| l.contains(" N202 ")).collect();
     assert_eq!(n202.len(), 2, "{out}");
-    assert!(n202[0].starts_with("SMS_MT") && n202[0].ends_with("SMS delivery report received"));
+    assert!(n202[0].starts_with("SMS_MT") && n202[0].ends_with("SMS delivered to the handset"));
     assert!(n202[1].starts_with("MMS_MT") && n202[1].contains("fallback SMS"));
 }
 

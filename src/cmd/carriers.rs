@@ -1,5 +1,5 @@
 //! `postback carriers`: look an SPID, a country or a carrier name up in the
-//! provider's carrier table. No match exits with status 1, like `grep`.
+//! provider's carrier table, then its operator-id list. No match exits with status 1, like `grep`.
 
 use std::io::{self, IsTerminal, Write};
 
@@ -12,7 +12,7 @@ use crate::cli::{CarriersArgs, ColorChoice};
 
 pub fn run(args: CarriersArgs, color: ColorChoice) -> Result<Outcome> {
     let rows: Vec<&Carrier> = match args.query.as_deref() {
-        None => spec::carriers().iter().collect(),
+        None => spec::all_carriers().to_vec(),
         Some(query) => matches(query),
     };
     if rows.is_empty() {
@@ -46,8 +46,9 @@ fn matches(query: &str) -> Vec<&'static Carrier> {
         query.to_string()
     };
     let needle = query.to_lowercase();
-    spec::carriers()
+    spec::all_carriers()
         .iter()
+        .copied()
         .filter(|c| {
             c.spid == spid
                 || c.country.to_lowercase().contains(&needle)

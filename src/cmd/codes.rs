@@ -76,6 +76,7 @@ fn field_set_words(kind: FieldSetKind) -> &'static str {
     match kind {
         FieldSetKind::Seed => "yes, delivery-report page",
         FieldSetKind::Reference => "yes, other provider page",
+        FieldSetKind::Later => "yes, later page revision",
         FieldSetKind::None => "no",
     }
 }
@@ -229,11 +230,23 @@ fn write_details<W: Write>(out: &mut W, rows: &[&CodeInfo], paint: Paint) -> io:
         let source = match info.field_set {
             FieldSetKind::Seed => "field set from the provider's delivery-report page",
             FieldSetKind::Reference => "field set from the provider's other pages (same account, same URL)",
+            FieldSetKind::Later => "field set from the provider's later revisions of its delivery-report page",
             FieldSetKind::None => {
                 "no field set is documented: validate checks only the formats of the values it carries"
             }
         };
         writeln!(out, "{}", paint.dim(source))?;
+        let only = spec::status_only(info.origin, info.code);
+        if !only.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "  {}{} {}",
+                paint.accent("STATUS"),
+                pad("STATUS", LABEL),
+                only.join(" | ")
+            )?;
+        }
         let sets = spec::field_sets(info.origin, info.code);
         for set in sets {
             writeln!(out)?;

@@ -63,9 +63,10 @@ impl Cards {
         };
         writeln!(
             out,
-            "{} {} {meaning}",
+            "{} {} {meaning}  {}",
             p.paint(&code, Style::new().cyan().bold()),
-            p.dim("·")
+            p.dim("·"),
+            p.dim(pb.dialect().label())
         )?;
         let origin = match pb.origin() {
             Some(origin) => escape(origin).into_owned(),
@@ -91,7 +92,7 @@ impl Cards {
             .unwrap_or(0);
         let value_col = INDENT + width + GAP;
         for (row, findings) in rows.iter().zip(&placed) {
-            self.write_row(out, row, findings, width)?;
+            self.write_row(out, pb, row, findings, width)?;
             for located in findings {
                 self.write_finding(out, record, located, value_col)?;
             }
@@ -114,6 +115,7 @@ impl Cards {
     fn write_row<W: Write>(
         &self,
         out: &mut W,
+        pb: &Postback<'_>,
         row: &Row<'_, '_>,
         findings: &[&Located],
         width: usize,
@@ -142,7 +144,10 @@ impl Cards {
         let annotation = if row.cut {
             Some("holds deeper elements, not shown".to_string())
         } else if row.depth == 0 {
-            annotate(el, findings)
+            annotate(el, findings).map(|note| match moved_status(pb, el) {
+                Some(later) => format!("{note} (later sent as {later})"),
+                None => note,
+            })
         } else {
             None
         };
@@ -442,6 +447,14 @@ const STATUS_WORDS: &[(&str, &str)] = &[
     ),
     ("Message Failed", "could not be sent"),
 ];
+
+/// The code a later revision sends this STATUS under (FIELDS.md 6.2, D6).
+fn moved_status(pb: &Postback<'_>, el: &Element<'_>) -> Option<&'static str> {
+    if el.name != "STATUS" {
+        return None;
+    }
+    spec::later_code(pb.origin()?, pb.code()?, el.trimmed())
+}
 
 /// The note after a field's value, when there is something to explain.
 /// Fields with a format finding get no note: their value is not what it claims.
@@ -915,7 +928,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "N202 · SMS delivery report received\n\
+            "N202 · SMS delivered to the handset  [v1.3 XML]\n\
              SMS_MT · t.xml:1:1\n\
              \n\
              \x20 ORIGIN        SMS_MT\n\
@@ -1001,7 +1014,10 @@ mod tests {
             ),
             "{out}"
         );
-        assert!(out.contains("0001140  → not in the carrier table"), "{out}");
+        assert!(
+            out.contains("0001140  → Alltel-Verizon (United States)"),
+            "{out}"
+        );
         assert!(
             out.contains("2014-07-02T14:32:23Z\n"),
             "a UTC time needs no note: {out}"

@@ -1,0 +1,178 @@
+//! A document with a DOCTYPE declaration: refused whole when it holds
+//! postbacks (an internal subset could redefine what they say), skipped as
+//! noise otherwise.
+
+use std::io::Read;
+
+use memchr::{memchr, memmem};
+
+use super::{Framer, NAME};
+
+impl<R: Read> Framer<R> {
+    /// Is the `<!DOCTYPE` at `at` the start of a document that holds postbacks?
+    /// Returns where the DOCTYPE is once the buffer has moved to read more.
+    pub(super) fn try_doctype(&mut self, at: usize) -> (usize, DoctypeStep) {
+        let mut at = at;
+        loop {
+            // Decide on at most the size limit's worth of bytes, so the
+            // answer does not depend on how much the last read brought in.
+            let window_end = self.end.min(at + self.max_record + 1);
+            let eof = self.eof && window_end == self.end;
+            let window = &self.buf[..window_end];
+            match doctype_document(window, at, eof, self.max_record) {
+                DoctypeScan::Step(step) => return (at, step),
+                DoctypeScan::NeedMore if window_end - at > self.max_record => {
+                    // Too large to hold: skip to its root's end tag, if it is
+                    // seen to hold postbacks; otherwise it is noise.
+                    let step = match root_name(window, at) {
+                        Some(name)
+                            if name == NAME
+                                || memmem::find(&window[at..], b"<POSTBACK").is_some() =>
+                        {
+                            let mut end_tag = b"</".to_vec();
+                            end_tag.extend_from_slice(name);
+                            // The end tag was not in the window: it starts after.
+                            self.cursor = window_end + 1 - end_tag.len();
+                            DoctypeStep::TooLarge { root_end: end_tag }
+                        }
+                        _ => DoctypeStep::NotOne,
+                    };
+                    return (at, step);
+                }
+                DoctypeScan::NeedMore if self.eof => return (at, DoctypeStep::NotOne),
+                DoctypeScan::NeedMore => {
+                    let shift = self.fill_keeping(at);
+                    at -= shift;
+                }
+            }
+        }
+    }
+}
+
+pub(super) enum DoctypeStep {
+    /// The DOCTYPE is log noise: go on after it.
+    NotOne,
+    /// A document holding postbacks runs from the DOCTYPE to `end`.
+    Document { end: usize },
+    /// Such a document, too large to hold: skip to this end tag.
+    TooLarge { root_end: Vec<u8> },
+}
+
+enum DoctypeScan {
+    Step(DoctypeStep),
+    NeedMore,
+}
+
+/// Reads a DOCTYPE declaration (with its internal subset) at `at`, then what
+/// follows it; decides whether it heads a document with postbacks.
+fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeScan {
+    let Some(decl_end) = doctype_decl_end(buf, at) else {
+        return if eof {
+            DoctypeScan::Step(DoctypeStep::NotOne)
+        } else {
+            DoctypeScan::NeedMore
+        };
+    };
+    let Some(root) = prolog_root(buf, decl_end) else {
+        return if eof {
+            DoctypeScan::Step(DoctypeStep::NotOne)
+        } else {
+            DoctypeScan::NeedMore
+        };
+    };
+    let Some((name_start, name_end)) = root else {
+        return DoctypeScan::Step(DoctypeStep::NotOne);
+    };
+    let name = &buf[name_start..name_end];
+    let mut end_tag = b"</".to_vec();
+    end_tag.extend_from_slice(name);
+    // A self-closing root holds nothing.
+    let tag_close = match memchr(b'>', &buf[name_end..]) {
+        Some(i) => name_end + i,
+        None => {
+            return if eof {
+                DoctypeScan::Step(DoctypeStep::NotOne)
+            } else {
+                DoctypeScan::NeedMore
+            }
+        }
+    };
+    if buf[tag_close - 1] == b'/' {
+        return DoctypeScan::Step(DoctypeStep::NotOne);
+    }
+    let body_from = tag_close + 1;
+    let end = match memmem::find(&buf[body_from..], &end_tag) {
+        Some(i) => {
+            let after = body_from + i + end_tag.len();
+            match memchr(b'>', &buf[after..]) {
+                Some(j) => after + j + 1,
+                None if eof => buf.len(),
+                None => return DoctypeScan::NeedMore,
+            }
+        }
+        None if eof => buf.len(),
+        None => return DoctypeScan::NeedMore,
+    };
+    let holds = name == NAME || memmem::find(&buf[body_from..end], b"<POSTBACK").is_some();
+    DoctypeScan::Step(if holds {
+        DoctypeStep::Document { end }
+    } else {
+        DoctypeStep::NotOne
+    })
+}
+
+/// The index just after the DOCTYPE declaration's closing `>`.
+fn doctype_decl_end(buf: &[u8], at: usize) -> Option<usize> {
+    let mut quote = None;
+    let mut depth = 0usize;
+    for (i, &b) in buf.iter().enumerate().skip(at + 9) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b'>' if depth == 0 => return Some(i + 1),
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// After the DOCTYPE: skips white space, comments and processing
+/// instructions. `Some(Some(name))` when an element starts next,
+/// `Some(None)` when something else does, `None` when more input is needed.
+#[allow(clippy::type_complexity)]
+fn prolog_root(buf: &[u8], from: usize) -> Option<Option<(usize, usize)>> {
+    let mut i = from;
+    loop {
+        while i < buf.len() && matches!(buf[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        let rest = &buf[i..];
+        if rest.len() < 4 {
+            return None;
+        }
+        if rest.starts_with(b"<!--") {
+            i += 4 + memmem::find(&rest[4..], b"-->")? + 3;
+        } else if rest.starts_with(b"<?") {
+            i += 2 + memmem::find(&rest[2..], b"?>")? + 2;
+        } else if rest[0] == b'<' && (rest[1].is_ascii_alphabetic() || rest[1] == b'_') {
+            let len = rest[1..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))?;
+            return Some(Some((i + 1, i + 1 + len)));
+        } else {
+            return Some(None);
+        }
+    }
+}
+
+/// The root element's name after a DOCTYPE, if it can be seen.
+fn root_name(buf: &[u8], at: usize) -> Option<&[u8]> {
+    let decl_end = doctype_decl_end(buf, at)?;
+    let (s, e) = prolog_root(buf, decl_end)??;
+    Some(&buf[s..e])
+}

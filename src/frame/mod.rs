@@ -1,0 +1,424 @@
+//! Finds each `<POSTBACK>` in a byte stream: whole documents, concatenated
+//! documents, wrappers, log lines, escaped JSON strings and form bodies.
+//!
+//! The framer reads in chunks into one reused buffer and hands out records as
+//! slices of it, so memory stays bounded by the record size limit however
+//! large the input is. Locations are counted as bytes pass, once.
+
+use std::io::{self, Read};
+
+use memchr::{memchr, memmem, memrchr};
+
+use crate::location::Location;
+
+mod doctype;
+mod document;
+mod form_body;
+mod json_string;
+mod log_line;
+
+use doctype::DoctypeStep;
+use document::{EndScan, ScanResult};
+pub use form_body::percent_decode;
+
+/// One thing the framer found.
+#[derive(Debug)]
+pub enum Frame<'b> {
+    /// A complete `<POSTBACK ...>...</POSTBACK>` (or `<POSTBACK/>`).
+    Record { text: &'b [u8], at: Location },
+    /// A `<POSTBACK` whose end never came: the next record started first, or
+    /// the input ended. `text` runs up to that point.
+    Unclosed { text: &'b [u8], at: Location },
+    /// A record past the size limit: reported, skipped, never held.
+    Oversized { at: Location, limit: usize },
+    /// A document with a DOCTYPE holding postbacks: refused whole. `text` is
+    /// the document when it fit under the size limit.
+    Doctype {
+        text: Option<&'b [u8]>,
+        at: Location,
+    },
+    /// A postback carried in a JSON string or a form-encoded value, decoded.
+    /// Its records are framed from `decoded`; findings point at `at`.
+    Embedded {
+        decoded: Vec<u8>,
+        at: Location,
+        kind: Embedding,
+        /// Raw encoded text, for `--rejects` when it cannot be decoded.
+        raw: &'b [u8],
+    },
+    /// An encoded value that holds a postback but does not decode.
+    BadEncoding {
+        raw: &'b [u8],
+        at: Location,
+        kind: Embedding,
+        message: String,
+    },
+}
+
+/// How an embedded postback was carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embedding {
+    JsonString,
+    FormValue,
+}
+
+impl Embedding {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Embedding::JsonString => "JSON string",
+            Embedding::FormValue => "form value",
+        }
+    }
+}
+
+const CHUNK: usize = 256 * 1024;
+/// How far back from a `<POSTBACK` the framer can look for the start of its
+/// line (to tell a JSON log line) or its encoded value.
+const LOOKBEHIND: usize = 64 * 1024;
+/// Bytes kept unsearched at the end of the buffer so that a needle split
+/// across two reads is still found: `\u003cPOSTBACK` is the longest.
+const OVERLAP: usize = 16;
+
+const NAME: &[u8] = b"POSTBACK";
+
+/// What the framer is skipping after reporting an oversized record or document.
+#[derive(Debug)]
+enum Skip {
+    Record(EndScan),
+    /// Until this end tag (a DOCTYPE document's root).
+    Until(Vec<u8>),
+    /// Until the `>` that closes that end tag.
+    UntilClose,
+    JsonString {
+        escaped: bool,
+    },
+    FormValue,
+}
+
+pub struct Framer<R> {
+    src: R,
+    buf: Vec<u8>,
+    end: usize,
+    /// Input offset of `buf[0]`.
+    base: u64,
+    /// Where the next search starts.
+    cursor: usize,
+    /// `loc` is the location of `buf[tracked]`.
+    tracked: usize,
+    loc: Location,
+    eof: bool,
+    error: Option<io::Error>,
+    skip: Option<Skip>,
+    max_record: usize,
+    /// How much free room a read gets: less than a full chunk for a small
+    /// file, so that thousands of small files do not each zero 256 KiB.
+    chunk: usize,
+    /// Inside decoded text: no further JSON or form decoding.
+    nested: bool,
+    postback: memmem::Finder<'static>,
+    doctype: memmem::Finder<'static>,
+}
+
+impl Framer<io::Empty> {
+    /// A framer over decoded text already in memory (a JSON string or form
+    /// value), which is not decoded again.
+    pub fn decoded(text: Vec<u8>, max_record: usize) -> Self {
+        let mut framer = Framer::new(io::empty(), max_record);
+        framer.end = text.len();
+        framer.buf = text;
+        framer.eof = true;
+        framer.nested = true;
+        framer
+    }
+}
+
+impl<R: Read> Framer<R> {
+    pub fn new(src: R, max_record: usize) -> Self {
+        Framer {
+            src,
+            buf: Vec::new(),
+            end: 0,
+            base: 0,
+            cursor: 0,
+            tracked: 0,
+            loc: Location::START,
+            eof: false,
+            error: None,
+            skip: None,
+            max_record: max_record.max(64),
+            chunk: CHUNK,
+            nested: false,
+            postback: memmem::Finder::new(NAME),
+            doctype: memmem::Finder::new(b"<!DOCTYPE"),
+        }
+    }
+
+    /// Sizes the first reads for an input of about `bytes` bytes.
+    pub fn size_hint(mut self, bytes: u64) -> Self {
+        // At most a chunk, so the power of two cannot overflow.
+        let wanted = bytes.min(CHUNK as u64) as usize + 1;
+        self.chunk = wanted.next_power_of_two().clamp(4096, CHUNK);
+        self
+    }
+
+    /// The read error that ended the input early, if any. What came before it
+    /// has been framed; the caller reports the input as failed.
+    pub fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    /// Bytes of input consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.base + self.end as u64
+    }
+
+    /// The next frame, or `None` at the end of the input.
+    pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        loop {
+            if let Some(skip) = self.skip.take() {
+                if !self.skip_on(skip) {
+                    return None;
+                }
+                continue;
+            }
+            match self.find_candidate() {
+                Found::Postback(Tag::Plain(ts)) => return self.frame_plain(ts),
+                Found::Postback(Tag::Form(ts)) => return self.frame_form(ts),
+                Found::Postback(Tag::JsonEscaped(ts)) => match self.json_string_start(ts, true) {
+                    Some(quote) => return self.frame_json(quote),
+                    // In no string after all: noise. Searching on here, not by
+                    // recursion, so a run of such lines cannot exhaust the stack.
+                    None => self.cursor = ts + 6 + NAME.len(),
+                },
+                Found::Doctype(at) => {
+                    // Reading on may move the buffer: `at` comes back moved with it.
+                    let (at, step) = self.try_doctype(at);
+                    match step {
+                        DoctypeStep::NotOne => self.cursor = at + 9,
+                        DoctypeStep::Document { end } => {
+                            let loc = self.location_of(at);
+                            self.cursor = end;
+                            let text = (end - at <= self.max_record).then(|| &self.buf[at..end]);
+                            return Some(Frame::Doctype { text, at: loc });
+                        }
+                        DoctypeStep::TooLarge { root_end } => {
+                            let loc = self.location_of(at);
+                            self.skip = Some(Skip::Until(root_end));
+                            return Some(Frame::Doctype {
+                                text: None,
+                                at: loc,
+                            });
+                        }
+                    }
+                }
+                Found::NeedMore => {
+                    self.fill_keeping(self.cursor);
+                }
+                Found::End => return None,
+            }
+        }
+    }
+
+    /// Searches from the cursor for the next `POSTBACK` start or `<!DOCTYPE`.
+    fn find_candidate(&mut self) -> Found {
+        loop {
+            let hay = &self.buf[self.cursor..self.end];
+            let hit = self.postback.find(hay).map(|i| self.cursor + i);
+            let limit = hit.unwrap_or(self.end);
+            // A DOCTYPE whose document holds postbacks comes before them; its
+            // internal subset may even name POSTBACK, so it is looked for first.
+            if let Some(d) = self.doctype.find(&self.buf[self.cursor..limit]) {
+                return Found::Doctype(self.cursor + d);
+            }
+            let Some(q) = hit else {
+                if self.eof {
+                    self.cursor = self.end;
+                    return Found::End;
+                }
+                self.cursor = self.end.saturating_sub(OVERLAP).max(self.cursor);
+                return Found::NeedMore;
+            };
+            if q + NAME.len() >= self.end && !self.eof {
+                self.cursor = q.saturating_sub(OVERLAP).max(self.cursor);
+                return Found::NeedMore;
+            }
+            let after = self.buf[..self.end].get(q + NAME.len()).copied();
+            let delimited = matches!(
+                after,
+                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+            );
+            if q >= 1 && self.buf[q - 1] == b'<' && delimited {
+                return Found::Postback(Tag::Plain(q - 1));
+            }
+            if !self.nested && q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
+                return Found::Postback(Tag::Form(q - 3));
+            }
+            if !self.nested && q >= 6 && self.buf[q - 6..q].eq_ignore_ascii_case(b"\\u003c") {
+                return Found::Postback(Tag::JsonEscaped(q - 6));
+            }
+            self.cursor = q + NAME.len();
+        }
+    }
+
+    /// Reports what starts at `start` as oversized. Reading goes on at
+    /// `resume`, first skipping as `skip` says when its end is not read yet.
+    fn oversized(&mut self, start: usize, resume: usize, skip: Option<Skip>) -> Frame<'static> {
+        let at = self.location_of(start);
+        self.cursor = resume;
+        self.skip = skip;
+        Frame::Oversized {
+            at,
+            limit: self.max_record,
+        }
+    }
+
+    /// Skips on after an oversized record; false at the end of the input.
+    fn skip_on(&mut self, skip: Skip) -> bool {
+        let mut skip = skip;
+        loop {
+            let done = match &mut skip {
+                Skip::Record(scan) => match scan.run(&self.buf[..self.end], self.eof) {
+                    ScanResult::End(e) => Some(e),
+                    ScanResult::Break(b) => Some(b),
+                    ScanResult::NeedMore => {
+                        scan.pos = scan.pos.min(self.end);
+                        None
+                    }
+                },
+                Skip::Until(tag) => {
+                    let hay = &self.buf[self.cursor..self.end];
+                    match memmem::find(hay, tag) {
+                        Some(i) => {
+                            // Its `>` may not be read yet: look for it next.
+                            self.cursor += i + tag.len();
+                            skip = Skip::UntilClose;
+                            continue;
+                        }
+                        None => {
+                            self.cursor = self.end.saturating_sub(tag.len()).max(self.cursor);
+                            None
+                        }
+                    }
+                }
+                // As for a document that fits, its end is that `>`, or the
+                // end of the input.
+                Skip::UntilClose => match memchr(b'>', &self.buf[self.cursor..self.end]) {
+                    Some(j) => Some(self.cursor + j + 1),
+                    None => {
+                        self.cursor = self.end;
+                        None
+                    }
+                },
+                Skip::JsonString { escaped } => self.skip_json_string(escaped),
+                Skip::FormValue => self.skip_form_value(),
+            };
+            if let Some(end) = done {
+                self.cursor = end;
+                return true;
+            }
+            if self.eof {
+                self.cursor = self.end;
+                return false;
+            }
+            if let Skip::Record(scan) = &skip {
+                self.cursor = scan.pos;
+            }
+            let shift = self.fill_keeping(self.cursor);
+            if let Skip::Record(scan) = &mut skip {
+                scan.shift(shift);
+            }
+        }
+    }
+
+    /// The location of `buf[i]`, counting the bytes since the last location.
+    fn location_of(&mut self, i: usize) -> Location {
+        if i >= self.tracked {
+            self.loc.advance(&self.buf[self.tracked..i]);
+            self.tracked = i;
+            self.loc
+        } else {
+            // Only reached when looking back (e.g. a JSON string's quote before
+            // a record start already counted): recount from the line start.
+            self.loc_before(i)
+        }
+    }
+
+    fn loc_before(&self, i: usize) -> Location {
+        let back = &self.buf[i..self.tracked];
+        let newlines = memchr::memchr_iter(b'\n', back).count() as u64;
+        let mut loc = self.loc;
+        loc.offset -= back.len() as u64;
+        if newlines == 0 {
+            loc.column -= back.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        } else {
+            loc.line -= newlines;
+            let line_start = memrchr(b'\n', &self.buf[..i]).map_or(0, |p| p + 1);
+            loc.column = 1 + self.buf[line_start..i]
+                .iter()
+                .filter(|&&b| (b as i8) >= -0x40)
+                .count() as u64;
+        }
+        loc
+    }
+
+    /// Reads more input, keeping `buf[keep - LOOKBEHIND..]`; returns how far
+    /// indexes moved left.
+    fn fill_keeping(&mut self, keep: usize) -> usize {
+        let mut drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
+        // A BOM takes no column only when counted whole: never count past
+        // part of the input's first three bytes.
+        if self.base == 0 && drop < 3 {
+            drop = 0;
+        }
+        let shift = if drop > 0 {
+            if self.tracked < drop {
+                self.loc.advance(&self.buf[self.tracked..drop]);
+                self.tracked = drop;
+            }
+            self.buf.copy_within(drop..self.end, 0);
+            self.end -= drop;
+            self.cursor -= drop;
+            self.tracked -= drop;
+            self.base += drop as u64;
+            drop
+        } else {
+            0
+        };
+        if self.end + self.chunk > self.buf.len() {
+            let want = (self.end + self.chunk).max(self.buf.len() * 2);
+            self.buf.resize(want, 0);
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.end += n;
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.error = Some(e);
+                    self.eof = true;
+                    break;
+                }
+            }
+        }
+        shift
+    }
+}
+
+enum Found {
+    Postback(Tag),
+    Doctype(usize),
+    NeedMore,
+    End,
+}
+
+enum Tag {
+    Plain(usize),
+    Form(usize),
+    JsonEscaped(usize),
+}
