@@ -213,6 +213,24 @@ fn choose_format(to: Option<ConvertFormat>, output: Option<&Path>) -> Result<Con
     }
 }
 
+/// Parquet's schema, or the columns of it that `--fields` names.
+#[cfg(feature = "parquet")]
+fn parquet_format(fields: Option<&[String]>) -> Result<Format> {
+    use postback::render::convert::ParquetOptions;
+    let options = match fields {
+        Some(fields) => {
+            ParquetOptions::select(&columns(Some(fields))?).map_err(anyhow::Error::msg)?
+        }
+        None => ParquetOptions::default(),
+    };
+    Ok(Format::Parquet(options))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_format(_: Option<&[String]>) -> Result<Format> {
+    bail!("this postback was built without Parquet support (cargo feature `parquet`)")
+}
+
 /// The CSV columns: `--fields` (trimmed, each named once) or the default ones.
 fn columns(fields: Option<&[String]>) -> Result<Vec<String>> {
     let Some(fields) = fields else {
@@ -319,7 +337,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             columns,
             ..XlsxOptions::default()
         }),
-        ConvertFormat::Parquet => bail!("--to parquet is not available in this build"),
+        ConvertFormat::Parquet => parquet_format(args.fields.as_deref())?,
     };
     let mut assembly = Assembly::new(out, &format).context("cannot write output")?;
     let mut rejects = match &args.rejects {

@@ -31,6 +31,8 @@ mod csv;
 mod json;
 mod ndjson;
 mod object;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod rows;
 mod xlsx;
 
@@ -38,7 +40,9 @@ pub use self::csv::{Csv, CsvOptions};
 pub use self::json::JsonArray;
 use self::json::{JSON_CLOSE, JSON_OPEN, JSON_SEPARATOR};
 pub use self::ndjson::Ndjson;
-pub use self::rows::{dialect, Row, RowFinding, Rows};
+#[cfg(feature = "parquet")]
+pub use self::parquet::{parquet_columns, Parquet, ParquetOptions, ROW_GROUP_ROWS};
+pub use self::rows::{Row, RowFinding, Rows};
 pub use self::xlsx::{too_long_cell, Xlsx, XlsxOptions, CELL_CHARS, FINDINGS_COLUMNS, UTC_COLUMN};
 
 /// The default CSV columns, in CLI.md's order.
@@ -112,6 +116,8 @@ pub enum Format {
     Ndjson,
     Csv(CsvOptions),
     Xlsx(XlsxOptions),
+    #[cfg(feature = "parquet")]
+    Parquet(ParquetOptions),
 }
 
 impl Format {
@@ -125,6 +131,8 @@ impl Format {
             Format::Ndjson => Box::new(Ndjson::new(out)),
             Format::Csv(options) => Box::new(Csv::new(out, options.clone())?),
             Format::Xlsx(options) => Box::new(Xlsx::new(out, options.clone())?),
+            #[cfg(feature = "parquet")]
+            Format::Parquet(options) => Box::new(Parquet::new(out, options.clone())?),
         })
     }
 
@@ -139,13 +147,24 @@ impl Format {
                 rows: Rows::new(options.columns.len()),
                 cell_limit: true,
             },
+            #[cfg(feature = "parquet")]
+            Format::Parquet(_) => PartWriter::Rows {
+                columns: Box::new(parquet::row_columns()),
+                rows: Rows::new(DEFAULT_COLUMNS.len()),
+                cell_limit: false,
+            },
         };
         Part { writer, records: 0 }
     }
 
     /// Whether the output is binary, never for a terminal.
     pub fn is_binary(&self) -> bool {
-        matches!(self, Format::Xlsx(_))
+        match self {
+            Format::Json | Format::Ndjson | Format::Csv(_) => false,
+            Format::Xlsx(_) => true,
+            #[cfg(feature = "parquet")]
+            Format::Parquet(_) => true,
+        }
     }
 
     /// Whether the output lists each record's findings, so that the rule
@@ -168,7 +187,7 @@ enum PartWriter {
     Ndjson(Ndjson<Vec<u8>>),
     // Boxed: its cell buffers make it several times the size of the others.
     Csv(Box<Csv<Vec<u8>>>),
-    /// Rows for a writer that builds one file (XLSX).
+    /// Rows for a writer that builds one file (XLSX, Parquet).
     Rows {
         columns: Box<Columns>,
         rows: Rows,
@@ -238,6 +257,8 @@ enum Assembled<W: Write + Send> {
         written: bool,
     },
     Xlsx(Box<Xlsx<W>>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<Parquet<W>>),
 }
 
 impl<W: Write + Send> Assembly<W> {
@@ -254,6 +275,13 @@ impl<W: Write + Send> Assembly<W> {
                 let xlsx = Xlsx::new(out, options.clone())?;
                 return Ok(Assembly {
                     to: Assembled::Xlsx(Box::new(xlsx)),
+                });
+            }
+            #[cfg(feature = "parquet")]
+            Format::Parquet(options) => {
+                let parquet = Parquet::new(out, options.clone())?;
+                return Ok(Assembly {
+                    to: Assembled::Parquet(Box::new(parquet)),
                 });
             }
         }
@@ -273,7 +301,11 @@ impl<W: Write + Send> Assembly<W> {
         }
         match (&mut self.to, part.writer) {
             (Assembled::Xlsx(xlsx), PartWriter::Rows { rows, .. }) => xlsx.push(&rows),
+            #[cfg(feature = "parquet")]
+            (Assembled::Parquet(parquet), PartWriter::Rows { rows, .. }) => parquet.push(&rows),
             (Assembled::Xlsx(_), _) => Err(io::Error::other("an XLSX file takes rows")),
+            #[cfg(feature = "parquet")]
+            (Assembled::Parquet(_), _) => Err(io::Error::other("a Parquet file takes rows")),
             (Assembled::Bytes { out, json, written }, writer) => {
                 if *json && *written {
                     out.write_all(JSON_SEPARATOR)?;
@@ -299,6 +331,8 @@ impl<W: Write + Send> Assembly<W> {
                 out.flush()
             }
             Assembled::Xlsx(xlsx) => xlsx.finish(),
+            #[cfg(feature = "parquet")]
+            Assembled::Parquet(parquet) => parquet.finish(),
         }
     }
 }
@@ -306,7 +340,23 @@ impl<W: Write + Send> Assembly<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::RecordKind;
+    use crate::location::Location;
     use crate::postback::parse;
+
+    /// A record read at the start of `capture.log`, its postback given apart.
+    fn record() -> Record<'static> {
+        Record {
+            source: "capture.log",
+            at: Location::START,
+            embedding: None,
+            decoded_at: None,
+            kind: RecordKind::Postback,
+            text: b"",
+            postback: None,
+            findings: Vec::new(),
+        }
+    }
 
     #[test]
     fn too_deep_finds_the_first_element_past_the_limit() {
@@ -361,12 +411,13 @@ mod tests {
                 for chunk in [&postbacks[..cut], &[], &postbacks[cut..]] {
                     let mut part = format.part();
                     for postback in chunk {
-                        part.write(postback).unwrap();
+                        part.write(&record(), postback).unwrap();
                     }
                     assert_eq!(part.records(), chunk.len() as u64);
                     assembly.push(part).unwrap();
                 }
                 assembly.finish().unwrap();
+                drop(assembly);
                 assert_eq!(
                     String::from_utf8_lossy(&assembled),
                     String::from_utf8_lossy(&streamed),

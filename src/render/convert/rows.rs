@@ -14,13 +14,6 @@ use crate::engine::Record;
 use crate::finding::Severity;
 use crate::postback::Postback;
 
-/// The dialect a postback was written in: `v1` (upper-case XML, v1.3),
-/// `lower` (lower-case hyphenated XML) or `v2` (JSON).
-pub fn dialect(_postback: &Postback<'_>) -> &'static str {
-    // Every record read today is a v1.3 XML postback.
-    "v1"
-}
-
 /// One finding about a row, as the row's findings list it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowFinding {
@@ -57,8 +50,9 @@ pub struct Rows {
     width: usize,
     /// Every cell's text (and each row's code), one after the other.
     text: String,
-    /// Where each cell is in `text`, `width` per row.
-    cells: Vec<Range<usize>>,
+    /// Where each cell is in `text`, `width` per row; `None` when the
+    /// record has no such value.
+    cells: Vec<Option<Range<usize>>>,
     info: Vec<RowInfo>,
     /// The sources named by the rows; a batch usually holds one.
     sources: Vec<String>,
@@ -143,7 +137,7 @@ impl Rows {
             line: at.line,
             column: at.column,
             offset: at.offset,
-            dialect: dialect(postback),
+            dialect: postback.dialect().as_str(),
             valid,
             utc: postback.value("TIMESTAMP").and_then(utc_micros),
             code,
@@ -169,8 +163,14 @@ impl Rows {
             return;
         };
         let first_cell = self.cells.len() - self.width;
-        if let Some(first) = self.cells.get(first_cell) {
-            self.text.truncate(first.start);
+        let start = self.cells[first_cell..]
+            .iter()
+            .flatten()
+            .next()
+            .map(|c| c.start);
+        let start = start.or(info.code.as_ref().map(|c| c.start));
+        if let Some(start) = start {
+            self.text.truncate(start);
         }
         self.cells.truncate(first_cell);
         self.findings.truncate(info.findings.start);
@@ -188,8 +188,14 @@ impl<'r> Row<'r> {
 
     /// The text of cell `column` (empty when the record has no such value).
     pub fn cell(&self, column: usize) -> &'r str {
+        self.value(column).unwrap_or("")
+    }
+
+    /// The text of cell `column`, `None` when the record has no such value.
+    pub fn value(&self, column: usize) -> Option<&'r str> {
         let rows = self.rows;
-        &rows.text[rows.cells[self.index * rows.width + column].clone()]
+        let range = rows.cells[self.index * rows.width + column].clone()?;
+        Some(&rows.text[range])
     }
 
     pub fn source(&self) -> &'r str {
@@ -238,7 +244,7 @@ impl Filler<'_> {
     fn push(&mut self, value: &str) -> io::Result<()> {
         let start = self.0.text.len();
         self.0.text.push_str(value);
-        self.0.cells.push(start..self.0.text.len());
+        self.0.cells.push(Some(start..self.0.text.len()));
         Ok(())
     }
 }
@@ -254,6 +260,7 @@ impl CellSink for Filler<'_> {
     }
 
     fn empty(&mut self) -> io::Result<()> {
-        self.push("")
+        self.0.cells.push(None);
+        Ok(())
     }
 }

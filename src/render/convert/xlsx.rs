@@ -372,6 +372,87 @@ fn xlsx_io(err: XlsxError) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::postback::parse;
+    use calamine::{Data, Reader};
+
+    /// A workbook of `n` postbacks (every third without its TIMESTAMP's
+    /// date), `per_sheet` rows a sheet, read back: each sheet's name and rows.
+    fn rolled(n: usize, per_sheet: u32) -> Vec<(String, Vec<Vec<Data>>)> {
+        let options = XlsxOptions {
+            columns: vec!["TRACKINGID".into(), "TIMESTAMP".into()],
+            rows_per_sheet: per_sheet,
+        };
+        let mut out = Vec::new();
+        let mut xlsx = Xlsx::new(&mut out, options).unwrap();
+        for i in 0..n {
+            let day = if i % 3 == 2 { 30 } else { 1 };
+            let xml = format!(
+                "<POSTBACK><TRACKINGID>{i:04}</TRACKINGID>\
+                 <TIMESTAMP>2013-02-{day:02}T00:00:00Z</TIMESTAMP></POSTBACK>"
+            );
+            xlsx.write(&parse(&xml).unwrap()).unwrap();
+        }
+        xlsx.finish().unwrap();
+        drop(xlsx);
+        let mut book = calamine::Xlsx::new(io::Cursor::new(out)).unwrap();
+        book.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                (name, range.rows().map(|r| r.to_vec()).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_go_on_in_numbered_sheets_past_the_limit() {
+        let sheets = rolled(7, 3);
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["postbacks", "postbacks (2)", "postbacks (3)"]);
+        let mut ids = Vec::new();
+        for (name, rows) in &sheets {
+            assert_eq!(
+                rows[0],
+                [
+                    Data::String("TRACKINGID".into()),
+                    Data::String("TIMESTAMP".into()),
+                    Data::String(UTC_COLUMN.into())
+                ],
+                "{name} has the header"
+            );
+            ids.extend(rows[1..].iter().map(|r| r[0].clone()));
+        }
+        let expected: Vec<Data> = (0..7).map(|i| Data::String(format!("{i:04}"))).collect();
+        assert_eq!(ids, expected, "every row once, in order");
+        for (name, rows) in &sheets {
+            for row in &rows[1..] {
+                let Data::String(id) = &row[0] else {
+                    panic!("{row:?}")
+                };
+                let valid = id.parse::<u32>().unwrap() % 3 != 2;
+                assert_eq!(
+                    matches!(row[2], Data::DateTime(_)),
+                    valid,
+                    "{name}: {row:?}"
+                );
+            }
+        }
+        assert_eq!(
+            sheets[2].1.len(),
+            2,
+            "the last sheet holds the one left over"
+        );
+    }
+
+    #[test]
+    fn a_full_last_sheet_starts_no_empty_one() {
+        let sheets = rolled(6, 3);
+        assert_eq!(sheets.len(), 2);
+        assert!(
+            rolled(0, 3).len() == 1,
+            "an empty conversion still has its sheet"
+        );
+    }
 
     #[test]
     fn serials_count_days_from_excel_epoch() {
