@@ -2,6 +2,8 @@
 
 mod values;
 
+pub use values::parse_timestamp;
+
 use std::collections::HashMap;
 
 use crate::finding::{Finding, Rule};

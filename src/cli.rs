@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use postback::engine::DEFAULT_MAX_RECORD;
+use postback::track::By;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -84,6 +86,25 @@ Exit status: 0 all converted, 1 a record could not be converted, 2 an input or t
         after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon\n\nExit status: 0 found, 1 no match."
     )]
     Carriers(CarriersArgs),
+
+    /// Follow every message from sent to delivered: states, latency, breakdowns.
+    #[command(
+        after_help = "Examples:\n  postback track dump.log.gz\n  postback track --by country hooks/\n  postback track --id U01TXzgwNjc4 dump.log\n  postback track --format json dump.log | jq .delivery_rate\n  postback track --messages messages.csv --stuck-after 24h dump.log\n\n\
+A message is (family, TRACKINGID): SMS (SMS_MT N2xx/E2xx), MMS (MMS_MT N1xx/E1xx, and\n\
+N202/E202 for a fallback SMS) or DDM (MMS_MT N5xx/E5xx). Latency is the final TIMESTAMP\n\
+minus the sent one, in UTC. Repeats of a postback (the provider retries) count once.\n\
+Exit status: 0 read, 2 an input could not be read or the output failed."
+    )]
+    Track(TrackArgs),
+    /// Print valid postbacks to send to a webhook, or broken ones on purpose.
+    #[command(
+        after_help = "Examples:\n  postback sample N201\n  postback sample N102 --dialect lower --set SENTAS=SMS\n  postback sample N202 --origin SMS_MT --unset AGGREGATORID   # a deliberate missing-field\n  postback sample --lifecycle --count 100 | postback replay --to http://127.0.0.1:8080/\n  postback sample --all --dialect v2 | postback validate\n\n\
+XML samples are documents one after another; v2 samples are one JSON object a line.\n\
+--set and --unset take the dialect's field name or the v1.3 name (STATUS, status);\n\
+--set adds a field the sample lacks, under the name as written.\n\
+Exit status: 0 printed, 2 no such code (or no field set for it in that dialect)."
+    )]
+    Sample(SampleArgs),
 }
 
 /// Where postbacks are read from, shared by every command that reads them.
@@ -215,6 +236,54 @@ pub enum ConvertFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct TrackArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output: a `human` summary, or one `json` document for scripts.
+    #[arg(long, value_enum, default_value_t = TrackFormat::Human)]
+    pub format: TrackFormat,
+
+    /// The breakdown table's groups (carrier and country come from the SPID).
+    #[arg(long, value_name = "GROUP", default_value = "carrier", value_parser = by_parser())]
+    pub by: By,
+
+    /// Pending messages sent longer than this before the newest TIMESTAMP in the
+    /// data are stuck: counted and listed (e.g. 72h, 30m, 2d, 1h30m).
+    #[arg(long, value_name = "DURATION", default_value = "72h", value_parser = parse_duration)]
+    pub stuck_after: i64,
+
+    /// Show one message's timeline: every postback with its place, time, code and status.
+    #[arg(long, value_name = "TRACKINGID")]
+    pub id: Option<String>,
+
+    /// Write one row per message to FILE, as CSV or NDJSON by its extension
+    /// (.csv, .ndjson/.jsonl): a message as soon as it is final, pending ones at the end.
+    #[arg(long, value_name = "FILE")]
+    pub messages: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrackFormat {
+    Human,
+    Json,
+}
+
+/// `--by`: the group names of [`By`], listed in `--help`.
+fn by_parser() -> impl TypedValueParser<Value = By> {
+    clap::builder::PossibleValuesParser::new(By::ALL.map(By::as_str))
+        .map(|name| By::parse(&name).unwrap_or(By::Carrier))
+}
+
+/// Parses a duration such as `72h`, `30m`, `2d`, `90s` or `1h30m` into milliseconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    humantime::parse_duration(text.trim())
+        .ok()
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .ok_or_else(|| format!("`{text}` is not a duration; write e.g. 72h, 30m, 2d or 1h30m"))
+}
+
+#[derive(Debug, Args)]
 pub struct CodesArgs {
     /// A code such as N102 (or ORIGIN:CODE such as MMS_MT:N202) to show its field set.
     pub code: Option<String>,
@@ -225,6 +294,62 @@ pub struct CarriersArgs {
     /// An SPID (exact; leading zeros may be left out), or part of a country or carrier
     /// name (any case). Without it, the whole table.
     pub query: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The code, such as N201 (or ORIGIN:CODE such as MMS_MT:N202). With --lifecycle
+    /// it may be left out (N201 then N202).
+    #[arg(required_unless_present_any = ["all", "lifecycle"], conflicts_with = "all")]
+    pub code: Option<String>,
+
+    /// The ORIGIN, for a code documented under several (N202: SMS_MT or MMS_MT).
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+
+    /// The dialect to write: v1.3 XML, lower-case XML, or v2 JSON.
+    #[arg(long, value_enum, default_value_t = SampleDialect::V1)]
+    pub dialect: SampleDialect,
+
+    /// Give a field this value (or add it): makes deliberately broken payloads.
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = parse_assignment)]
+    pub set: Vec<(String, String)>,
+
+    /// Leave a field out.
+    #[arg(long, value_name = "FIELD")]
+    pub unset: Vec<String>,
+
+    /// A sent postback and the final one of the same message, sharing a TRACKINGID
+    /// (N201 then N202, N101 then N102; a final CODE is paired with its sent one).
+    #[arg(long)]
+    pub lifecycle: bool,
+
+    /// How many samples (or lifecycles) to print, each for another message.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+
+    /// One sample of every (ORIGIN, CODE) the dialect documents a field set for.
+    #[arg(long, conflicts_with_all = ["lifecycle", "origin"])]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleDialect {
+    V1,
+    Lower,
+    V2,
+}
+
+/// Parses `FIELD=VALUE` (the value may be empty or hold `=`).
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!(
+            "`{text}` is not FIELD=VALUE; write e.g. --set STATUS=Delivered"
+        )),
+    }
 }
 
 /// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024).
@@ -268,5 +393,17 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("72h"), Ok(72 * 3_600_000));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration("2d"), Ok(2 * 86_400_000));
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert!(parse_duration("72").is_err());
+        assert!(parse_duration("h").is_err());
+        assert_eq!(parse_duration("1w"), Ok(7 * 86_400_000));
+        assert!(parse_duration("soon").is_err());
     }
 }

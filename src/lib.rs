@@ -35,4 +35,7 @@ pub mod location;
 pub mod parallel;
 pub mod postback;
 pub mod render;
+pub mod sample;
 pub mod spec;
+pub mod time;
+pub mod track;

@@ -6,6 +6,8 @@ mod codes;
 mod convert;
 mod inspect;
 mod progress;
+mod sample;
+mod track;
 mod validate;
 
 use std::io::{self, IsTerminal, Write};
@@ -48,6 +50,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Convert(args) => convert::run(args, cli.color),
         Command::Codes(args) => codes::run(args, cli.color),
         Command::Carriers(args) => carriers::run(args, cli.color),
+        Command::Track(args) => track::run(args, cli.color),
+        Command::Sample(args) => sample::run(args),
     }
 }
 

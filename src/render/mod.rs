@@ -5,3 +5,4 @@ pub mod findings;
 pub mod inspect;
 pub mod snippet;
 pub mod terminal;
+pub mod track;
