@@ -6,9 +6,11 @@ pub use values::parse_timestamp;
 
 use std::collections::HashMap;
 
+use crate::dialect::Dialect;
 use crate::finding::{Finding, Rule};
-use crate::postback::{Element, Postback};
-use crate::spec::{self, CodeLookup, Direction, FieldSet, Presence, ValueFormat};
+use crate::postback::{Element, JsonValue, Postback};
+use crate::spec::dialects::{self, NameClass};
+use crate::spec::{self, CodeLookup, Direction, FieldSet, NumberField, Presence, ValueFormat};
 
 use values::shown;
 pub use values::utc_micros;
@@ -33,6 +35,7 @@ pub fn check(pb: &Postback<'_>, out: &mut Vec<Finding>) {
 
 /// What the postback is, as far as its ORIGIN and CODE tell.
 struct Context<'p> {
+    dialect: Dialect,
     origin: Option<&'p str>,
     code: Option<&'p str>,
     /// The element holding the code (CODE, or STATUSCODE for pass postbacks).
@@ -46,6 +49,8 @@ struct Context<'p> {
     variant_sentas: Option<&'static str>,
     /// The STATUS list of a code without a field set (E501, E502).
     status_only: &'static [&'static str],
+    /// STATUS values the dialect allows beyond the lists.
+    extra_statuses: &'static [&'static str],
 }
 
 impl<'p> Context<'p> {
@@ -56,7 +61,9 @@ impl<'p> Context<'p> {
         // CODE wins over STATUSCODE, as in `Postback::code`, so every command names the same code.
         let code_el = pb.field("CODE").or_else(|| pb.field("STATUSCODE"));
         let code = code_el.map(Element::trimmed).filter(|c| !c.is_empty());
+        let dialect = pb.dialect;
         let mut ctx = Context {
+            dialect,
             origin,
             code,
             code_name: code_el.map(|e| e.name),
@@ -64,22 +71,30 @@ impl<'p> Context<'p> {
             sets: &[],
             variant_sentas: None,
             status_only: &[],
+            extra_statuses: &[],
+        };
+        let named = |canonical: &'static str| {
+            dialects::written_name(dialect, canonical).unwrap_or(canonical)
         };
 
         // Empty ORIGIN/CODE values are reported by the field loop, which sees every occurrence.
         if origin_el.is_none() {
+            let name = named("ORIGIN");
             out.push(
-                Finding::new(Rule::MissingField, 0, "postback has no ORIGIN")
-                    .field("ORIGIN")
-                    .help("ORIGIN and CODE together say which notification this is"),
+                Finding::new(Rule::MissingField, 0, format!("postback has no {name}"))
+                    .field(name)
+                    .help(format!(
+                        "{name} and {} together say which notification this is",
+                        named("CODE")
+                    )),
             );
         }
         let (Some(code), Some(code_el)) = (code, code_el) else {
             if code_el.is_none() {
-                let name = if origin == Some("GENERATE_PASS") {
+                let name = if origin == Some("GENERATE_PASS") && dialect == Dialect::V1 {
                     "STATUSCODE"
                 } else {
-                    "CODE"
+                    named("CODE")
                 };
                 out.push(
                     Finding::new(Rule::MissingField, 0, format!("postback has no {name}"))
@@ -98,19 +113,31 @@ impl<'p> Context<'p> {
         };
         match spec::lookup_code(origin, code) {
             CodeLookup::Documented(info) => {
-                let sets = spec::field_sets(origin, code);
+                let sets = dialects::field_sets(dialect, origin, code);
+                ctx.extra_statuses = dialects::extra_statuses(dialect, origin, code);
                 if sets.is_empty() {
-                    ctx.status_only = spec::status_only(origin, code);
+                    if dialect != Dialect::V2 {
+                        ctx.status_only = spec::status_only(origin, code);
+                    }
+                    let documented_elsewhere =
+                        dialect != Dialect::V1 && !spec::field_sets(origin, code).is_empty();
                     let checked = if ctx.status_only.is_empty() {
                         "only value formats were checked"
                     } else {
                         "only STATUS and value formats were checked"
                     };
+                    let scope = if documented_elsewhere {
+                        format!(" in the {} dialect", dialect_words(dialect))
+                    } else {
+                        String::new()
+                    };
                     out.push(
                         Finding::new(
                             Rule::UndocumentedCode,
                             at,
-                            format!("{origin} {code} has no documented field set; {checked}"),
+                            format!(
+                                "{origin} {code} has no documented field set{scope}; {checked}"
+                            ),
                         )
                         .field(field)
                         .help(format!("{code}: {}", info.meaning)),
@@ -157,12 +184,20 @@ impl<'p> Context<'p> {
         !self.sets.is_empty()
     }
 
-    /// The SENTAS the code demands (MMS_MT N202: SMS), when it demands one.
+    /// The SENTAS the code demands (MMS_MT N202: SMS; v2 SMS_MT: SMS), when it demands one.
     fn required_sentas(&self) -> Option<&'static str> {
+        if self.dialect == Dialect::V2 && self.origin == Some("SMS_MT") {
+            return Some("SMS");
+        }
         match self.sets {
             [only] => only.sentas,
             _ => None,
         }
+    }
+
+    /// How the record's dialect writes a canonical field name.
+    fn named<'n>(&self, canonical: &'n str) -> &'n str {
+        dialects::written_name(self.dialect, canonical).unwrap_or(canonical)
     }
 
     /// How the sets in force want a field; `None`: not expected.
@@ -172,6 +207,9 @@ impl<'p> Context<'p> {
             Presence::RequiredMayBeEmpty => 1,
             Presence::Required => 2,
         };
+        if !dialects::has_field(self.dialect, name) {
+            return None;
+        }
         let mut found = false;
         let mut weakest = Presence::Required;
         for set in self.sets {
@@ -198,7 +236,7 @@ impl<'p> Context<'p> {
     /// " when SENTAS is MMS" when a variant was picked, so the reason is visible.
     fn variant_note(&self) -> String {
         self.variant_sentas
-            .map(|s| format!(" when SENTAS is {s}"))
+            .map(|s| format!(" when {} is {s}", self.named("SENTAS")))
             .unwrap_or_default()
     }
 
@@ -208,6 +246,9 @@ impl<'p> Context<'p> {
         };
         let code = self.code_label();
         for rule in first.fields {
+            if !dialects::has_field(self.dialect, rule.name) {
+                continue;
+            }
             // With one set in force the rule is its own answer; merged
             // variants need the weakest presence across them.
             let presence = match self.sets {
@@ -219,24 +260,30 @@ impl<'p> Context<'p> {
                 Some(Presence::Required | Presence::RequiredMayBeEmpty)
             );
             if required && pb.field(rule.name).is_none() {
+                let name = self.named(rule.name);
                 out.push(
                     Finding::new(
                         Rule::MissingField,
                         0,
-                        format!("{code} requires {}{}", rule.name, self.variant_note()),
+                        format!("{code} requires {name}{}", self.variant_note()),
                     )
-                    .field(rule.name),
+                    .field(name),
                 );
             }
         }
         if first.one_of.is_empty() {
             return;
         }
-        let present = || pb.fields.iter().filter(|f| first.one_of.contains(&f.name));
+        let present = || {
+            pb.fields
+                .iter()
+                .filter(|f| first.one_of.contains(&f.canonical))
+        };
         if present().any(|f| !f.trimmed().is_empty()) {
             return;
         }
-        let names = first.one_of.join(" or ");
+        let names: Vec<&str> = first.one_of.iter().map(|n| self.named(n)).collect();
+        let names = names.join(" or ");
         match present().next() {
             Some(f) => out.push(
                 Finding::new(
@@ -257,24 +304,90 @@ impl<'p> Context<'p> {
 
     fn check_field(&self, f: &Element<'_>, repeat: bool, out: &mut Vec<Finding>) {
         if repeat {
+            let native = self.named(f.canonical);
+            let message = if native == f.name {
+                format!("{} appears more than once", f.name)
+            } else {
+                format!("{} is a second {native}", f.name)
+            };
             out.push(
-                Finding::new(
-                    Rule::DuplicateField,
-                    f.at,
-                    format!("{} appears more than once", f.name),
-                )
-                .field(f.name)
-                .help(format!("a postback carries one {}", f.name)),
+                Finding::new(Rule::DuplicateField, f.at, message)
+                    .field(f.name)
+                    .help(format!("a postback carries one {native}")),
             );
         }
         attributes(f, out);
-        let presence = self.presence(f.name);
-        if self.clear() && !repeat && presence.is_none() {
-            out.push(self.not_expected(f));
+        // A v1.3 record's own upper-case names need no lookup here.
+        let class =
+            if self.dialect == Dialect::V1 && !f.name.bytes().any(|b| b.is_ascii_lowercase()) {
+                None
+            } else {
+                Some(dialects::classify(self.dialect, f.name))
+            };
+        let rule_name = match class {
+            Some(NameClass::OtherDialect(c)) => c,
+            _ => f.canonical,
+        };
+        let presence = match class {
+            Some(NameClass::OtherDialect(_)) => None,
+            _ => self.presence(f.canonical),
+        };
+        match class {
+            Some(NameClass::Mixed(canonical)) => out.push(self.mixed(f, canonical)),
+            Some(NameClass::OtherDialect(_)) if self.clear() && !repeat => {
+                out.push(self.not_expected(f, true));
+            }
+            _ if self.clear() && !repeat && presence.is_none() => {
+                let documented = match class {
+                    None => spec::is_known_field(f.name),
+                    Some(c) => c != NameClass::Unknown,
+                };
+                out.push(self.not_expected(f, documented));
+            }
+            _ => {}
+        }
+        match f.json {
+            Some(JsonValue::Literal) => {
+                out.push(
+                    Finding::new(
+                        Rule::BadJsonValue,
+                        f.at,
+                        format!("{} is {}, not a string", f.name, f.text),
+                    )
+                    .field(f.name)
+                    .help(format!(
+                        "v2 fields are JSON strings: write \"{}\"",
+                        f.text.trim_matches('"')
+                    )),
+                );
+                return;
+            }
+            Some(JsonValue::Nested { list }) => {
+                let n401 = self.code == Some("N401");
+                if list && n401 && rule_name == "CONTENT" {
+                    self.check_container(f, "FILE", presence, out);
+                } else if !(list && n401 && rule_name == "copy-to") {
+                    out.push(
+                        Finding::new(
+                            Rule::NestedElement,
+                            f.at,
+                            format!("{} holds a JSON {}", f.name, json_kind(&f.text)),
+                        )
+                        .field(f.name)
+                        .help(match rule_name {
+                            "CONTENT" => "write \"content\": [{\"file\": \"URL\"}, ...]",
+                            "copy-to" => "write \"copy-to\": [{\"number\": \"...\"}, ...]",
+                            _ => "a v2 field holds a JSON string",
+                        }),
+                    );
+                }
+                return;
+            }
+            None => {}
         }
         let container = self
             .code
-            .and_then(|code| spec::container_child(code, f.name));
+            .and_then(|code| spec::container_child(code, rule_name));
         if let Some(child) = container {
             self.check_container(f, child, presence, out);
             return;
@@ -288,7 +401,7 @@ impl<'p> Context<'p> {
             let required = if self.clear() {
                 presence == Some(Presence::Required)
             } else {
-                f.name == "ORIGIN" || Some(f.name) == self.code_name
+                f.canonical == "ORIGIN" || Some(f.name) == self.code_name
             };
             if required {
                 let message = match (self.clear(), self.code) {
@@ -302,21 +415,54 @@ impl<'p> Context<'p> {
         if let Some(padded) = padded(f) {
             out.push(padded);
         }
-        if let Some(finding) = self.check_value(f.name, f.at, value) {
+        if let Some(finding) = self.check_value(rule_name, f.name, f.at, value) {
             out.push(finding);
         }
     }
 
+    /// `mixed-dialect`: a field named in another dialect's style.
+    fn mixed(&self, f: &Element<'_>, canonical: &str) -> Finding {
+        let (style, native) = match self.dialect {
+            Dialect::V1 => ("hyphenated", canonical.to_string()),
+            _ => ("upper-case v1.3", self.named(canonical).to_string()),
+        };
+        Finding::new(
+            Rule::MixedDialect,
+            f.at,
+            format!(
+                "{} is a {style} name in a {} record; read as {native}",
+                f.name,
+                dialect_words(self.dialect)
+            ),
+        )
+        .field(f.name)
+        .help(format!("this dialect writes {native}"))
+    }
+
     /// `unexpected-field` for a documented name, `unknown-field` otherwise.
-    fn not_expected(&self, f: &Element<'_>) -> Finding {
+    fn not_expected(&self, f: &Element<'_>, documented: bool) -> Finding {
         let name = f.name;
-        if !spec::is_known_field(name) {
+        if !documented {
             let finding =
                 Finding::new(Rule::UnknownField, f.at, format!("unknown field {name}")).field(name);
-            return match nearest(name, spec::KNOWN_FIELDS.iter().copied()) {
+            let known = dialects::dialect_names(self.dialect);
+            return match nearest(name, known.iter().copied()) {
                 Some(known) => finding.help(format!("did you mean {known}?")),
                 None => finding,
             };
+        }
+        if self.dialect != Dialect::V1 {
+            return Finding::new(
+                Rule::UnexpectedField,
+                f.at,
+                format!(
+                    "{} does not carry {name}{} in the {} dialect",
+                    self.code_label(),
+                    self.variant_note(),
+                    dialect_words(self.dialect)
+                ),
+            )
+            .field(name);
         }
         let mut carriers: Vec<String> = Vec::new();
         for set in spec::all_field_sets()
@@ -356,19 +502,22 @@ impl<'p> Context<'p> {
         presence: Option<Presence>,
         out: &mut Vec<Finding>,
     ) {
-        if let Some(other) = f.children.iter().find(|c| c.name != child) {
-            out.push(nested(f, other.name).help(format!("{} holds {child} elements only", f.name)));
+        let child_named = self.named(child);
+        if let Some(other) = f.children.iter().find(|c| c.canonical != child) {
+            out.push(
+                nested(f, other.name).help(format!("{} holds {child_named} elements only", f.name)),
+            );
         }
         let mut held = 0;
-        for c in f.children.iter().filter(|c| c.name == child) {
+        for c in f.children.iter().filter(|c| c.canonical == child) {
             held += 1;
             if let Some(inner) = c.children.first() {
                 out.push(nested(c, inner.name));
             } else if c.trimmed().is_empty() {
                 if self.clear() {
                     out.push(
-                        Finding::new(Rule::EmptyField, c.at, format!("{child} is empty"))
-                            .field(child),
+                        Finding::new(Rule::EmptyField, c.at, format!("{} is empty", c.name))
+                            .field(c.name),
                     );
                 }
             } else if let Some(padded) = padded(c) {
@@ -381,27 +530,34 @@ impl<'p> Context<'p> {
                     Rule::EmptyField,
                     f.at,
                     format!(
-                        "{} holds no {child}; {} requires one",
+                        "{} holds no {child_named}; {} requires one",
                         f.name,
                         self.code_label()
                     ),
                 )
                 .field(f.name)
-                .help(format!(
-                    "write <{}><{child}>...</{child}></{}>",
-                    f.name, f.name
-                )),
+                .help(match self.dialect {
+                    Dialect::V2 => format!("write \"{}\": [{{\"file\": \"URL\"}}]", f.name),
+                    _ => format!(
+                        "write <{}><{child_named}>...</{child_named}></{}>",
+                        f.name, f.name
+                    ),
+                }),
             );
         }
     }
 
-    /// Section 2, for a trimmed, non-blank value.
-    fn check_value(&self, name: &str, at: usize, value: &str) -> Option<Finding> {
-        match spec::value_format(name)? {
+    /// Section 2 (and DIALECTS.md 5), for a trimmed, non-blank value of the
+    /// canonical field `rule`, written `name`.
+    fn check_value(&self, rule: &str, name: &str, at: usize, value: &str) -> Option<Finding> {
+        match spec::value_format(rule)? {
             ValueFormat::Timestamp => values::timestamp(name, at, value),
+            ValueFormat::Number(NumberField::From) if self.alphanumeric_sender(value) => None,
             ValueFormat::Number(role) => values::number(name, at, value, role.kind(self.direction)),
             ValueFormat::SenderId => values::sender_id(name, at, value),
-            ValueFormat::Spid => values::spid(name, at, value),
+            ValueFormat::Spid => {
+                values::spid_of(name, at, value, dialects::spid_digits(self.dialect))
+            }
             ValueFormat::Mmsid => values::positive_integer(Rule::BadMmsid, name, at, value),
             ValueFormat::PositiveInteger => {
                 values::positive_integer(Rule::BadInteger, name, at, value)
@@ -409,6 +565,16 @@ impl<'p> Context<'p> {
             ValueFormat::Sentas => self.sentas(name, at, value),
             ValueFormat::Status => self.status(name, at, value),
         }
+    }
+
+    /// A v2 SMS_MT FROM may be an alphanumeric sender (`Dunder Mifflin`).
+    fn alphanumeric_sender(&self, value: &str) -> bool {
+        self.dialect == Dialect::V2
+            && self.origin == Some("SMS_MT")
+            && value.bytes().any(|b| b.is_ascii_alphabetic())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b' ')
     }
 
     fn sentas(&self, name: &str, at: usize, value: &str) -> Option<Finding> {
@@ -462,6 +628,7 @@ impl<'p> Context<'p> {
                 .iter()
                 .flat_map(|s| s.statuses.iter().copied())
                 .chain(self.status_only.iter().copied())
+                .chain(self.extra_statuses.iter().copied())
         };
         if allowed().next().is_none() || allowed().any(|s| s == value) {
             return None;
@@ -493,6 +660,23 @@ impl<'p> Context<'p> {
             .field(name)
             .help(help),
         )
+    }
+}
+
+fn dialect_words(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::V1 => "v1.3 XML",
+        Dialect::Lower => "lower-case XML",
+        Dialect::V2 => "v2 JSON",
+    }
+}
+
+/// "object" or "array", from a nested v2 value's JSON.
+fn json_kind(raw: &str) -> &'static str {
+    if raw.starts_with('[') {
+        "array"
+    } else {
+        "object"
     }
 }
 
@@ -594,15 +778,15 @@ impl<'p> Seen<'p> {
         }
         let mut first = HashMap::with_capacity(fields.len());
         for (i, f) in fields.iter().enumerate() {
-            first.entry(f.name).or_insert(i);
+            first.entry(f.canonical).or_insert(i);
         }
         Seen::Many(first)
     }
 
     fn is_repeat(&self, fields: &[Element<'_>], i: usize) -> bool {
-        let name = fields[i].name;
+        let name = fields[i].canonical;
         match self {
-            Seen::Few => fields[..i].iter().any(|f| f.name == name),
+            Seen::Few => fields[..i].iter().any(|f| f.canonical == name),
             Seen::Many(first) => first.get(name).is_some_and(|&j| j < i),
         }
     }

@@ -114,8 +114,9 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Worker threads (default: the available cores). Output is the same for any number.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: the available cores; more than 4 per core are not started).
+    /// Output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
     pub jobs: Option<u16>,
 
     /// No progress bar (it is only ever drawn on a terminal, on stderr).
@@ -125,14 +126,53 @@ pub struct InputArgs {
     /// Records larger than this are reported as oversized and skipped (e.g. 512K, 4M).
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
     pub max_record_size: usize,
+
+    /// Which dialects to read: `auto` (all three), `v1` (<POSTBACK>), `lower`
+    /// (<postback>) or `v2` (JSON objects with `origin` and `code`); records of the
+    /// others are then text, skipped silently.
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
 }
 
+/// `--dialect`: all dialects, or only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectChoice {
+    Auto,
+    V1,
+    Lower,
+    V2,
+}
+
+impl DialectChoice {
+    /// The one dialect to read, or `None` for all.
+    pub fn only(self) -> Option<postback::dialect::Dialect> {
+        use postback::dialect::Dialect;
+        match self {
+            DialectChoice::Auto => None,
+            DialectChoice::V1 => Some(Dialect::V1),
+            DialectChoice::Lower => Some(Dialect::Lower),
+            DialectChoice::V2 => Some(Dialect::V2),
+        }
+    }
+}
+
+/// The most `--jobs` accepted: far past any use, short of exhausting threads.
+const MAX_JOBS: i64 = 1024;
+/// Worker threads per core at most: more only add memory and switching.
+const JOBS_PER_CORE: usize = 4;
+
 impl InputArgs {
-    /// The number of worker threads to use.
-    pub fn jobs(&self) -> usize {
+    /// The number of worker threads to use, and whether `--jobs` asked for
+    /// more than the cores can use (then capped at 4 per core).
+    pub fn jobs(&self) -> (usize, bool) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         match self.jobs {
-            Some(n) => usize::from(n),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(n) => {
+                let cap = cores * JOBS_PER_CORE;
+                let n = usize::from(n);
+                (n.min(cap), n > cap)
+            }
+            None => (cores, false),
         }
     }
 }
@@ -144,6 +184,7 @@ impl Default for InputArgs {
             jobs: None,
             progress: true,
             max_record_size: DEFAULT_MAX_RECORD,
+            dialect: DialectChoice::Auto,
         }
     }
 }
@@ -201,6 +242,11 @@ pub struct ConvertArgs {
     /// of its fixed schema to keep, by column name (recipient) or field name (TO).
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,
+
+    /// JSON and NDJSON keys in v1.3 names (`tracking-id` becomes TRACKINGID) instead
+    /// of the names as written; v2 `content` as {"FILE": [...]}. CSV is always so.
+    #[arg(long)]
+    pub canonical: bool,
 
     /// Skip postbacks that have validation errors (as `postback validate` reports
     /// them); they are counted as skipped. By default they are converted: they are data.

@@ -2,10 +2,11 @@
 //! with its located findings, is pushed into a [`Sink`]. The engine never prints.
 
 use std::io::{self, Read};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 
 use crate::check::check;
+use crate::dialect::Dialect;
 use crate::finding::{Finding, Rule, Severity};
 use crate::frame::{Embedding, Frame, Framer};
 use crate::location::Location;
@@ -25,6 +26,11 @@ pub struct Options {
     /// well-formedness matters (convert without `--valid-only`), which
     /// saves about an eighth of the work.
     pub check: bool,
+    /// Read only records of this dialect (`--dialect`); the others are text.
+    pub dialect: Option<Dialect>,
+    /// Raised (by a Ctrl-C handler) to end the run early: what was read so
+    /// far is still processed and reported.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Options {
@@ -43,6 +49,8 @@ impl Default for Options {
             max_record: DEFAULT_MAX_RECORD,
             read_bytes: None,
             check: true,
+            dialect: None,
+            stop: None,
         }
     }
 }
@@ -157,17 +165,62 @@ pub fn each_record(
     match frame {
         Frame::Embedded {
             decoded, at, kind, ..
-        } => {
-            let mut inner = Framer::decoded(decoded, options.max_record);
-            while let Some(frame) = inner.next_frame() {
-                let mut record = record_of(source, frame, options.check);
-                embed(&mut record, at, kind);
-                f(&record)?;
-            }
-            Ok(())
-        }
+        } => embedded(source, decoded, at, kind, 1, options, f),
+        frame if !wanted(&frame, options) => Ok(()),
         frame => f(&record_of(source, frame, options.check)),
     }
+}
+
+/// Whether `--dialect` lets this frame through: a record of another dialect
+/// is text. Frames whose dialect is unknown (oversized, undecodable) pass.
+fn wanted(frame: &Frame<'_>, options: &Options) -> bool {
+    let Some(only) = options.dialect else {
+        return true;
+    };
+    let dialect = match frame {
+        Frame::Record { text, .. } | Frame::Unclosed { text, .. } => {
+            if text.get(1) == Some(&b'p') {
+                Dialect::Lower
+            } else {
+                Dialect::V1
+            }
+        }
+        Frame::Json { .. } | Frame::MalformedJson { .. } => Dialect::V2,
+        _ => return true,
+    };
+    dialect == only
+}
+
+/// How many encodings deep postbacks are looked for (DIALECTS.md 2): a
+/// JSON string inside a JSON string inside ... Deeper ones are text.
+const MAX_ENCODING_DEPTH: usize = 64;
+
+/// The records of decoded text, all placed at the outermost encoded value.
+fn embedded(
+    source: &str,
+    decoded: Vec<u8>,
+    at: Location,
+    kind: Embedding,
+    depth: usize,
+    options: &Options,
+    f: &mut dyn FnMut(&Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut inner = Framer::decoded(decoded, options.max_record);
+    while let Some(frame) = inner.next_frame() {
+        if let Frame::Embedded { decoded, .. } = frame {
+            if depth < MAX_ENCODING_DEPTH {
+                embedded(source, decoded, at, kind, depth + 1, options, f)?;
+            }
+            continue;
+        }
+        if !wanted(&frame, options) {
+            continue;
+        }
+        let mut record = record_of(source, frame, options.check);
+        embed(&mut record, at, kind);
+        f(&record)?;
+    }
+    Ok(())
 }
 
 /// Parses and checks a frame that is not itself an embedding.
@@ -196,8 +249,38 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record
             },
         },
         Frame::Unclosed { text, at } => {
-            let finding = Finding::new(Rule::MalformedXml, 0, "<POSTBACK> is never closed")
-                .help("the record breaks off before </POSTBACK>: the capture may be truncated");
+            let name = if text.get(1) == Some(&b'p') {
+                "postback"
+            } else {
+                "POSTBACK"
+            };
+            let finding = Finding::new(Rule::MalformedXml, 0, format!("<{name}> is never closed"))
+                .help(format!(
+                    "the record breaks off before </{name}>: the capture may be truncated"
+                ));
+            (RecordKind::Malformed, text, at, None, vec![finding])
+        }
+        Frame::Json { text, at } => {
+            // The framer hands out only JSON it has parsed, so this is UTF-8.
+            let json = std::str::from_utf8(text).unwrap_or("");
+            match crate::dialect::v2::read(json) {
+                Ok(postback) => {
+                    let mut findings = Vec::new();
+                    if check_rules {
+                        check(&postback, &mut findings);
+                    }
+                    (RecordKind::Postback, text, at, Some(postback), findings)
+                }
+                Err(finding) => (RecordKind::Malformed, text, at, None, vec![finding]),
+            }
+        }
+        Frame::MalformedJson { text, at, message } => {
+            let finding = Finding::new(
+                Rule::MalformedJson,
+                0,
+                format!("the JSON postback breaks off: {message}"),
+            )
+            .help("the object never closes: the log line or body may be cut off");
             (RecordKind::Malformed, text, at, None, vec![finding])
         }
         Frame::Oversized { at, limit } => {

@@ -31,6 +31,7 @@ pub mod engine;
 pub mod finding;
 pub mod frame;
 pub mod input;
+pub mod json;
 pub mod location;
 pub mod parallel;
 pub mod postback;

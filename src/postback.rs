@@ -12,8 +12,14 @@ use crate::finding::{Finding, Rule};
 /// An element of a postback: a field, or (inside a field) a child such as N401's `FILE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element<'a> {
-    /// The element name as written (case-sensitive).
+    /// The element name (or v2 member key) as written (case-sensitive).
     pub name: &'a str,
+    /// The name the record is read by: the v1.3 name of the field
+    /// (`tracking-id` reads as `TRACKINGID`), or `name` when it has none.
+    pub canonical: &'a str,
+    /// Set for a v2 member whose value is not a JSON string: `text` then
+    /// holds the value's JSON as written.
+    pub json: Option<JsonValue>,
     /// Byte offset of the start tag's `<` in the record text.
     pub at: usize,
     /// Whether the start tag carries attributes.
@@ -23,6 +29,17 @@ pub struct Element<'a> {
     pub text: Cow<'a, str>,
     /// Child elements in document order (empty for a simple field).
     pub children: Vec<Element<'a>>,
+}
+
+/// A v2 value that is not a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonValue {
+    /// A number, `true`, `false` or `null`.
+    Literal,
+    /// An object or an array. `list` is set when it has the shape the field
+    /// is documented with (N401's `content` of `{"file": ...}` objects,
+    /// `copy-to` of `{"number": ...}` objects); `children` then hold its items.
+    Nested { list: bool },
 }
 
 /// Dropped without recursion: a hostile record nested 100,000 deep fits
@@ -36,7 +53,20 @@ impl Drop for Element<'_> {
     }
 }
 
-impl Element<'_> {
+impl<'a> Element<'a> {
+    /// A field of text, named as written; `canonical` is set by the reader.
+    pub fn text(name: &'a str, at: usize, text: Cow<'a, str>) -> Self {
+        Element {
+            name,
+            canonical: name,
+            json: None,
+            at,
+            has_attributes: false,
+            text,
+            children: Vec::new(),
+        }
+    }
+
     /// The value as checked: the text without surrounding XML white space.
     pub fn trimmed(&self) -> &str {
         trim_xml(&self.text)
@@ -62,14 +92,43 @@ impl<'a> Postback<'a> {
         self.dialect
     }
 
-    /// The first field with this name.
+    /// The first field read as this v1.3 name (`TRACKINGID` finds a v2
+    /// `tracking-id` too), or, for a name without one, written so.
     pub fn field(&self, name: &str) -> Option<&Element<'a>> {
-        self.fields.iter().find(|f| crate::spec::same(f.name, name))
+        self.fields
+            .iter()
+            .find(|f| crate::spec::same(f.canonical, name))
     }
 
-    /// The trimmed value of the first field with this name.
+    /// The trimmed value of the first field read as this v1.3 name.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.field(name).map(Element::trimmed)
+    }
+
+    /// The record under v1.3 names (DIALECTS.md 8): every field renamed to
+    /// the name it reads as, and a v2 file list as `FILE` elements. Borrowed
+    /// when nothing changes, as for every v1.3 record.
+    pub fn canonical(&self) -> Cow<'_, Postback<'a>> {
+        fn renamed(e: &Element<'_>) -> bool {
+            e.name != e.canonical
+                || e.json == Some(JsonValue::Nested { list: true })
+                || e.children.iter().any(renamed)
+        }
+        if !self.fields.iter().any(renamed) {
+            return Cow::Borrowed(self);
+        }
+        fn rename(e: &mut Element<'_>) {
+            e.name = e.canonical;
+            if e.json == Some(JsonValue::Nested { list: true }) {
+                // Items are written from the children, as for XML.
+                e.json = None;
+                e.text = Cow::Borrowed("");
+            }
+            e.children.iter_mut().for_each(rename);
+        }
+        let mut copy = self.clone();
+        copy.fields.iter_mut().for_each(rename);
+        Cow::Owned(copy)
     }
 
     /// The notification code: `CODE`, or `STATUSCODE` for pass postbacks, which carry no `CODE`.
@@ -94,7 +153,8 @@ pub fn trim_xml(s: &str) -> &str {
     s.trim_matches(is_xml_space)
 }
 
-/// Parses one record: `text` starts with `<POSTBACK` and ends where the framer
+/// Parses one record: `text` starts with `<POSTBACK` (or the lower-case
+/// dialect's `<postback`, which sets the record's dialect) and ends where the framer
 /// found its end. Well-formedness problems come back as one `malformed-xml`
 /// finding at the place the XML first goes wrong.
 pub fn parse(text: &str) -> Result<Postback<'_>, Finding> {
@@ -219,15 +279,13 @@ impl<'a> Parser<'a> {
                         }
                         has_attributes = true;
                     }
-                    let element = Element {
-                        name,
-                        at,
-                        has_attributes,
-                        text: Cow::Borrowed(""),
-                        children: Vec::new(),
-                    };
+                    let mut element = Element::text(name, at, Cow::Borrowed(""));
+                    element.has_attributes = has_attributes;
                     if self.stack.is_empty() {
                         self.postback.has_attributes = has_attributes;
+                        if name == "postback" {
+                            self.postback.dialect = Dialect::Lower;
+                        }
                     }
                     if self.stack.len() >= MAX_KEPT_DEPTH {
                         // Still read for well-formedness, but not kept.
@@ -322,6 +380,7 @@ impl<'a> Parser<'a> {
         if !done.children.is_empty() && done.text.chars().all(is_xml_space) {
             done.text = Cow::Borrowed("");
         }
+        done.canonical = crate::spec::dialects::canonical(self.postback.dialect, done.name);
         match self.stack.len() {
             0 => {}
             1 => self.postback.fields.push(done),

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub mod dialects;
+
 /// Kept in the crate so the binary needs no files at run time.
 const CODES_TSV: &str = include_str!("../data/codes.tsv");
 const CARRIERS_TSV: &str = include_str!("../data/carriers.tsv");

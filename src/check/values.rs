@@ -113,18 +113,36 @@ pub(crate) fn sender_id(name: &str, at: usize, value: &str) -> Option<Finding> {
     )
 }
 
-pub(crate) fn spid(name: &str, at: usize, value: &str) -> Option<Finding> {
-    if value.len() == 7 && value.bytes().all(|b| b.is_ascii_digit()) {
+/// An SPID of `digits` digits: exactly 7 in v1.3, 5 to 7 for the
+/// hyphenated dialects' `operator-id`.
+pub(crate) fn spid_of(
+    name: &str,
+    at: usize,
+    value: &str,
+    digits: std::ops::RangeInclusive<usize>,
+) -> Option<Finding> {
+    if digits.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let (count, help) = if digits.start() == digits.end() {
+        (
+            "7 digits".to_string(),
+            "an SPID is exactly 7 digits, leading zeros included, e.g. 0001470",
+        )
+    } else {
+        (
+            format!("{} to {} digits", digits.start(), digits.end()),
+            "an operator id is 5 to 7 digits, e.g. 31026 or 0001470",
+        )
+    };
     Some(
         Finding::new(
             Rule::BadSpid,
             at,
-            format!("{name} {} is not 7 digits", shown(value)),
+            format!("{name} {} is not {count}", shown(value)),
         )
         .field(name)
-        .help("an SPID is exactly 7 digits, leading zeros included, e.g. 0001470"),
+        .help(help),
     )
 }
 
@@ -406,6 +424,9 @@ mod tests {
 
     #[test]
     fn spids_and_integers() {
+        let spid = |name, at, value| spid_of(name, at, value, 7..=7);
+        assert!(spid_of("operator-id", 0, "31026", 5..=7).is_none());
+        assert!(spid_of("operator-id", 0, "3102", 5..=7).is_some());
         assert!(spid("SPID", 0, "0001470").is_none());
         for bad in ["1470", "00014700", "000147a", "０００１４７０"] {
             assert_eq!(spid("SPID", 0, bad).unwrap().rule, Rule::BadSpid, "{bad}");
@@ -423,7 +444,7 @@ mod tests {
     #[test]
     fn long_values_are_cut_in_messages() {
         let long = "9".repeat(1000);
-        let f = spid("SPID", 0, &long).unwrap();
+        let f = spid_of("SPID", 0, &long, 7..=7).unwrap();
         assert!(f.message.len() < 80, "{}", f.message);
         assert_eq!(shown("a\"b\n"), r#""a\"b\n""#);
     }

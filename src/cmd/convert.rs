@@ -21,7 +21,7 @@ use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
 use super::validate::plural;
-use super::{check_stdin, read_jobs, stdout, Outcome};
+use super::{check_stdin, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
 /// Converts records; runs on any worker. What it makes of a run of records
@@ -29,6 +29,8 @@ use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 struct Convert {
     format: Format,
     valid_only: bool,
+    /// JSON keys in v1.3 names (`--canonical`).
+    canonical: bool,
     /// Whether rejected records' text is kept (`--rejects`).
     keep_rejects: bool,
     /// How a rejected record's finding is shown on stderr.
@@ -84,8 +86,14 @@ impl Job for Convert {
             return self.reject(record, Some(finding), out);
         }
         let format = &self.format;
+        // Tabular columns are v1.3 names whatever the dialect; JSON keys on request.
+        let postback = if self.canonical || format.is_tabular() {
+            postback.canonical()
+        } else {
+            std::borrow::Cow::Borrowed(postback)
+        };
         let part = out.part.get_or_insert_with(|| format.part());
-        match part.write(record, postback) {
+        match part.write(record, &postback) {
             // The format cannot hold this postback (a value longer than a cell).
             Err(err) if err.kind() == io::ErrorKind::InvalidData => {
                 let finding = Finding::new(Rule::OversizedRecord, 0, err.to_string()).help(
@@ -348,6 +356,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     let job = Convert {
         format,
         valid_only: args.valid_only,
+        canonical: args.canonical,
         keep_rejects: rejects.is_some(),
         style: HumanStyle {
             paint: Paint::new(color.enabled(stderr_tty)),
@@ -356,7 +365,16 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     };
 
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |converted| {
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| {
+        let converted = match emitted {
+            Emit::Output(converted) => converted,
+            Emit::Flush => {
+                if let Some(rejects) = &mut rejects {
+                    rejects.flush()?;
+                }
+                return assembly.flush();
+            }
+        };
         if let Some(part) = converted.part {
             assembly.push(part)?;
         }
@@ -391,14 +409,9 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             counts.rejected,
             plural(stats.inputs_read, "input")
         );
-        if stats.inputs_failed > 0 {
-            summary.push_str(&format!(
-                "; {} could not be read",
-                plural(stats.inputs_failed, "input")
-            ));
-        }
+        summary.push_str(&stats.summary_tail());
         let paint = Paint::new(color.enabled(stderr_tty));
-        let summary = if counts.rejected > 0 || stats.inputs_failed > 0 {
+        let summary = if counts.rejected > 0 || stats.outcome() > Outcome::Clean {
             paint.error(&summary)
         } else {
             paint.good(&summary)

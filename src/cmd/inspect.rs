@@ -9,7 +9,7 @@ use postback::parallel::Job;
 use postback::render::inspect::{Cards, Tally};
 use postback::render::terminal::Paint;
 
-use super::{finish, read_jobs, stdout, Outcome};
+use super::{finish, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, InspectArgs};
 
 /// Cards for some records, separated by blank lines, and their tally.
@@ -40,7 +40,11 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
     let cards = Inspect(Cards::new(paint));
     let mut out = stdout();
     let mut tally = Tally::default();
-    let stats = read_jobs(&args.input, false, &cards, |shown| {
+    let stats = read_jobs_live(&args.input, false, &cards, |emitted| {
+        let shown = match emitted {
+            Emit::Output(shown) => shown,
+            Emit::Flush => return out.flush(),
+        };
         // Cards are separated by a blank line, across outputs too.
         if tally.shown() > 0 && shown.tally.shown() > 0 {
             writeln!(out)?;
@@ -64,6 +68,12 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
             n => format!("{n} inputs"),
         };
         let _ = writeln!(io::stderr(), "postback: no postback found in {inputs}");
+    }
+    if stats.interrupted {
+        let _ = writeln!(
+            io::stderr(),
+            "postback: interrupted before the end of the input"
+        );
     }
     let findings = if tally.with_errors() > 0 {
         Outcome::Findings

@@ -8,7 +8,7 @@ use postback::parallel::Job;
 use postback::render::findings::{write_human, write_json, HumanStyle};
 use postback::render::terminal::Paint;
 
-use super::{finish, read_jobs, stdout, Outcome};
+use super::{finish, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, FindingFormat, ValidateArgs};
 
 /// Renders findings; runs on any worker.
@@ -79,9 +79,12 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
     };
     let mut out = stdout();
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |checked| {
-        counts.add(&checked.counts);
-        out.write_all(&checked.text)
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| match emitted {
+        Emit::Output(checked) => {
+            counts.add(&checked.counts);
+            out.write_all(&checked.text)
+        }
+        Emit::Flush => out.flush(),
     })?;
     let open = !stats.output_closed && finish(&mut out)?;
     if open && !args.quiet {
@@ -94,13 +97,8 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
             counts.with_errors,
             counts.with_warnings,
         );
-        if stats.inputs_failed > 0 {
-            summary.push_str(&format!(
-                "; {} could not be read",
-                plural(stats.inputs_failed, "input")
-            ));
-        }
-        let summary = if counts.with_errors > 0 || stats.inputs_failed > 0 {
+        summary.push_str(&stats.summary_tail());
+        let summary = if counts.with_errors > 0 || stats.outcome() > Outcome::Clean {
             paint.error(&summary)
         } else {
             paint.good(&summary)

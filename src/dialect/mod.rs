@@ -45,3 +45,5 @@ impl std::fmt::Display for Dialect {
         f.write_str(self.as_str())
     }
 }
+
+pub mod v2;

@@ -25,10 +25,7 @@ impl<R: Read> Framer<R> {
                     // Too large to hold: skip to its root's end tag, if it is
                     // seen to hold postbacks; otherwise it is noise.
                     let step = match root_name(window, at) {
-                        Some(name)
-                            if name == NAME
-                                || memmem::find(&window[at..], b"<POSTBACK").is_some() =>
-                        {
+                        Some(name) if is_root_name(name) || holds_start_tag(&window[at..]) => {
                             let mut end_tag = b"</".to_vec();
                             end_tag.extend_from_slice(name);
                             // The end tag was not in the window: it starts after.
@@ -113,7 +110,7 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
         None if eof => buf.len(),
         None => return DoctypeScan::NeedMore,
     };
-    let holds = name == NAME || memmem::find(&buf[body_from..end], b"<POSTBACK").is_some();
+    let holds = is_root_name(name) || holds_start_tag(&buf[body_from..end]);
     DoctypeScan::Step(if holds {
         DoctypeStep::Document { end }
     } else {
@@ -175,4 +172,13 @@ fn root_name(buf: &[u8], at: usize) -> Option<&[u8]> {
     let decl_end = doctype_decl_end(buf, at)?;
     let (s, e) = prolog_root(buf, decl_end)??;
     Some(&buf[s..e])
+}
+
+fn is_root_name(name: &[u8]) -> bool {
+    name == NAME || name == b"postback"
+}
+
+/// Whether `text` holds a postback start tag of either XML dialect.
+fn holds_start_tag(text: &[u8]) -> bool {
+    memmem::find(text, b"<POSTBACK").is_some() || memmem::find(text, b"<postback").is_some()
 }

@@ -24,7 +24,9 @@ impl<R: Read> Framer<R> {
         let mut ts = ts;
         self.cursor = ts;
         // The scan resumes where it stopped after each read, so no byte is scanned twice.
-        let mut scan = EndScan::new(ts + 1 + NAME.len(), !self.nested);
+        // `<postback` (the lower-case dialect) ends only at `</postback`.
+        let lower = self.buf[ts + 1] == b'p';
+        let mut scan = EndScan::new(ts + 1 + NAME.len(), !self.nested, lower);
         loop {
             let (end, closed) = match scan.run(&self.buf[..self.end], self.eof) {
                 ScanResult::End(e) => (e, true),
@@ -73,6 +75,8 @@ pub(super) struct EndScan {
     /// Whether a form-encoded or JSON-escaped `<POSTBACK` also ends an
     /// unclosed record (not inside decoded text, where none can follow).
     encoded_starts: bool,
+    /// The end tag this record closes with: `</POSTBACK` or `</postback`.
+    end_tag: &'static [u8],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,10 +97,11 @@ pub(super) enum ScanResult {
 }
 
 impl EndScan {
-    fn new(pos: usize, encoded_starts: bool) -> Self {
+    fn new(pos: usize, encoded_starts: bool, lower: bool) -> Self {
         EndScan {
             pos,
             encoded_starts,
+            end_tag: if lower { b"</postback" } else { b"</POSTBACK" },
             state: ScanState::Markup,
             in_content: false,
             quote: None,
@@ -213,8 +218,9 @@ impl EndScan {
                     if rest.len() < 12 && !eof {
                         let could_matter = b"<![CDATA[".starts_with(&rest[..rest.len().min(9)])
                             || b"<!--".starts_with(&rest[..rest.len().min(4)])
-                            || b"</POSTBACK".starts_with(&rest[..rest.len().min(10)])
-                            || b"<POSTBACK".starts_with(&rest[..rest.len().min(9)]);
+                            || self.end_tag.starts_with(&rest[..rest.len().min(10)])
+                            || b"<POSTBACK".starts_with(&rest[..rest.len().min(9)])
+                            || b"<postback".starts_with(&rest[..rest.len().min(9)]);
                         if could_matter {
                             self.pos = lt;
                             return ScanResult::NeedMore;
@@ -226,10 +232,10 @@ impl EndScan {
                     } else if rest.starts_with(b"<!--") {
                         self.state = ScanState::Comment;
                         self.pos = lt + 4;
-                    } else if rest.starts_with(b"</POSTBACK") && is_end_delimiter(rest.get(10)) {
+                    } else if rest.starts_with(self.end_tag) && is_end_delimiter(rest.get(10)) {
                         self.state = ScanState::EndTag;
                         self.pos = lt + 10;
-                    } else if rest.starts_with(b"<POSTBACK") && is_start_delimiter(rest.get(9)) {
+                    } else if is_start_tag(rest) && is_start_delimiter(rest.get(9)) {
                         return ScanResult::Break(lt);
                     } else {
                         self.pos = lt + 1;
@@ -238,6 +244,11 @@ impl EndScan {
             }
         }
     }
+}
+
+/// `<POSTBACK` or `<postback`: a record of either XML dialect starts.
+pub(super) fn is_start_tag(rest: &[u8]) -> bool {
+    rest.starts_with(b"<POSTBACK") || rest.starts_with(b"<postback")
 }
 
 fn is_start_delimiter(b: Option<&u8>) -> bool {

@@ -5,6 +5,7 @@
 //! slices of it, so memory stays bounded by the record size limit however
 //! large the input is. Locations are counted as bytes pass, once.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
 use memchr::{memchr, memmem, memrchr};
@@ -15,11 +16,13 @@ mod doctype;
 mod document;
 mod form_body;
 mod json_string;
+mod json_value;
 mod log_line;
 
 use doctype::DoctypeStep;
 use document::{EndScan, ScanResult};
 pub use form_body::percent_decode;
+use json_value::{Candidate, Pending};
 
 /// One thing the framer found.
 #[derive(Debug)]
@@ -45,6 +48,14 @@ pub enum Frame<'b> {
         kind: Embedding,
         /// Raw encoded text, for `--rejects` when it cannot be decoded.
         raw: &'b [u8],
+    },
+    /// A v2 postback object, from its `{` to its `}`.
+    Json { text: &'b [u8], at: Location },
+    /// A v2 postback object that breaks off; `text` runs to where parsing failed.
+    MalformedJson {
+        text: &'b [u8],
+        at: Location,
+        message: String,
     },
     /// An encoded value that holds a postback but does not decode.
     BadEncoding {
@@ -116,7 +127,53 @@ pub struct Framer<R> {
     /// Inside decoded text: no further JSON or form decoding.
     nested: bool,
     postback: memmem::Finder<'static>,
+    /// The lower-case dialect's `postback`.
+    lower: memmem::Finder<'static>,
     doctype: memmem::Finder<'static>,
+    /// Where each needle was last found (upper, lower, DOCTYPE), so that a
+    /// needle absent from the rest of the buffer is not searched for again
+    /// at every record of another kind.
+    hits: [NextHit; 3],
+    /// What the last JSON text held, handed out before reading on.
+    pending: VecDeque<Pending>,
+}
+
+/// The first occurrence of a needle in `from..to` of the buffer, or none there.
+#[derive(Debug, Clone, Copy)]
+struct NextHit {
+    from: usize,
+    to: usize,
+    at: Option<usize>,
+}
+
+impl NextHit {
+    const UNKNOWN: NextHit = NextHit {
+        from: usize::MAX,
+        to: 0,
+        at: None,
+    };
+
+    /// The first occurrence in `buf[from..to]`, from memory when it answers.
+    fn find(
+        &mut self,
+        finder: &memmem::Finder<'_>,
+        buf: &[u8],
+        from: usize,
+        to: usize,
+    ) -> Option<usize> {
+        if from >= self.from {
+            match self.at {
+                Some(at) if at >= from && (at < to || to <= self.to) => {
+                    return (at < to).then_some(at)
+                }
+                None if to <= self.to => return None,
+                _ => {}
+            }
+        }
+        let at = finder.find(&buf[from..to]).map(|i| from + i);
+        *self = NextHit { from, to, at };
+        at
+    }
 }
 
 impl Framer<io::Empty> {
@@ -149,7 +206,10 @@ impl<R: Read> Framer<R> {
             chunk: CHUNK,
             nested: false,
             postback: memmem::Finder::new(NAME),
+            lower: memmem::Finder::new(b"postback"),
             doctype: memmem::Finder::new(b"<!DOCTYPE"),
+            hits: [NextHit::UNKNOWN; 3],
+            pending: VecDeque::new(),
         }
     }
 
@@ -175,6 +235,9 @@ impl<R: Read> Framer<R> {
     /// The next frame, or `None` at the end of the input.
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
         loop {
+            if let Some(pending) = self.pending.pop_front() {
+                return Some(self.pending_frame(pending));
+            }
             if let Some(skip) = self.skip.take() {
                 if !self.skip_on(skip) {
                     return None;
@@ -211,6 +274,7 @@ impl<R: Read> Framer<R> {
                         }
                     }
                 }
+                Found::Json(at) => self.frame_json_text(at),
                 Found::NeedMore => {
                     self.fill_keeping(self.cursor);
                 }
@@ -219,16 +283,38 @@ impl<R: Read> Framer<R> {
         }
     }
 
-    /// Searches from the cursor for the next `POSTBACK` start or `<!DOCTYPE`.
+    /// Searches from the cursor for what starts first: a postback start tag
+    /// (either case), a `<!DOCTYPE`, or a JSON text candidate.
     fn find_candidate(&mut self) -> Found {
         loop {
-            let hay = &self.buf[self.cursor..self.end];
-            let hit = self.postback.find(hay).map(|i| self.cursor + i);
-            let limit = hit.unwrap_or(self.end);
+            let (from, end) = (self.cursor, self.end);
+            let upper = self.hits[0].find(&self.postback, &self.buf, from, end);
+            let lower = self.hits[1].find(&self.lower, &self.buf, from, end);
+            let hit = match (upper, lower) {
+                (Some(u), Some(l)) => Some(u.min(l)),
+                (u, l) => u.or(l),
+            };
+            let limit = hit.unwrap_or(end);
             // A DOCTYPE whose document holds postbacks comes before them; its
             // internal subset may even name POSTBACK, so it is looked for first.
-            if let Some(d) = self.doctype.find(&self.buf[self.cursor..limit]) {
-                return Found::Doctype(self.cursor + d);
+            let doctype = self.hits[2].find(&self.doctype, &self.buf, from, limit);
+            let json_limit = doctype.unwrap_or(limit);
+            let read = &self.buf[..end];
+            match json_value::candidate(read, from, json_limit, self.base == 0, self.eof) {
+                Candidate::At(at) => return Found::Json(at),
+                Candidate::Form(at) if !self.nested => return Found::Postback(Tag::Form(at)),
+                Candidate::Form(at) => {
+                    self.cursor = at + 1;
+                    continue;
+                }
+                Candidate::NeedMore(at) => {
+                    self.cursor = at;
+                    return Found::NeedMore;
+                }
+                Candidate::None => {}
+            }
+            if let Some(d) = doctype {
+                return Found::Doctype(d);
             }
             let Some(q) = hit else {
                 if self.eof {
@@ -248,6 +334,7 @@ impl<R: Read> Framer<R> {
                 None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
             );
             if q >= 1 && self.buf[q - 1] == b'<' && delimited {
+                // `<postback` is the lower-case dialect's tag only in exactly that case.
                 return Found::Postback(Tag::Plain(q - 1));
             }
             if !self.nested && q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
@@ -370,6 +457,7 @@ impl<R: Read> Framer<R> {
         if self.base == 0 && drop < 3 {
             drop = 0;
         }
+        self.hits = [NextHit::UNKNOWN; 3];
         let shift = if drop > 0 {
             if self.tracked < drop {
                 self.loc.advance(&self.buf[self.tracked..drop]);
@@ -413,6 +501,8 @@ impl<R: Read> Framer<R> {
 enum Found {
     Postback(Tag),
     Doctype(usize),
+    /// A `{` or `[` that may start a JSON text.
+    Json(usize),
     NeedMore,
     End,
 }

@@ -129,7 +129,7 @@ impl Cards {
         // An element holding elements shows only the text beside them, if any.
         let value = if el.children.is_empty() || !el.text.is_empty() {
             let shown = shown_value(&el.text);
-            if el.name == "STATUS" && row.depth == 0 {
+            if el.canonical == "STATUS" && row.depth == 0 {
                 Some(match outcome(el.trimmed()) {
                     Some(Outcome::Good) => p.good(&shown),
                     Some(Outcome::Bad) => p.bad(&shown),
@@ -451,7 +451,7 @@ const STATUS_WORDS: &[(&str, &str)] = &[
 
 /// The code a later revision sends this STATUS under (FIELDS.md 6.2, D6).
 fn moved_status(pb: &Postback<'_>, el: &Element<'_>) -> Option<&'static str> {
-    if el.name != "STATUS" {
+    if el.canonical != "STATUS" {
         return None;
     }
     spec::later_code(pb.origin()?, pb.code()?, el.trimmed())
@@ -465,9 +465,12 @@ fn annotate(el: &Element<'_>, findings: &[&Located]) -> Option<String> {
         return None;
     }
     if value.is_empty() {
-        return (el.name == "FROM_MASK").then(|| "no alphanumeric sender ID".to_string());
+        return (el.canonical == "FROM_MASK").then(|| "no alphanumeric sender ID".to_string());
     }
-    match el.name {
+    if el.json.is_some() {
+        return None;
+    }
+    match el.canonical {
         "STATUS" => STATUS_WORDS
             .iter()
             .find(|(status, _)| *status == value)
@@ -477,7 +480,8 @@ fn annotate(el: &Element<'_>, findings: &[&Located]) -> Option<String> {
             "SMS" => Some("fallback SMS with a link to the content".to_string()),
             _ => None,
         },
-        "SPID" => Some(carrier_note(value)),
+        // A 5- or 6-digit operator id is not an SPID of the tables.
+        "SPID" if value.len() == 7 => Some(carrier_note(value)),
         "TRACKINGID" => {
             decode_base64_text(value).map(|text| format!("base64 of \"{}\"", escape(&text)))
         }

@@ -167,6 +167,12 @@ impl Format {
         }
     }
 
+    /// Whether the output is a table (CSV, XLSX, Parquet), whose columns
+    /// are v1.3 names whatever the dialect.
+    pub fn is_tabular(&self) -> bool {
+        !matches!(self, Format::Json | Format::Ndjson)
+    }
+
     /// Whether the output lists each record's findings, so that the rule
     /// checks must run.
     pub fn shows_findings(&self) -> bool {
@@ -318,6 +324,15 @@ impl<W: Write + Send> Assembly<W> {
                 *written = true;
                 Ok(())
             }
+        }
+    }
+
+    /// Passes on what is written so far (a live input has paused). A file
+    /// put together at the end (XLSX, Parquet) has nothing to pass on yet.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.to {
+            Assembled::Bytes { out, .. } => out.flush(),
+            _ => Ok(()),
         }
     }
 

@@ -1,0 +1,289 @@
+//! JSON texts (DIALECTS.md 2): a bare JSON body, an NDJSON line, JSON after
+//! text on a log line. Each is parsed whole and searched: v2 postback
+//! objects become records; strings whose text may hold a postback are
+//! decoded and read like an input of their own; any other JSON is noise.
+
+use std::io::Read;
+
+use memchr::{memchr3, memmem};
+
+use super::{Embedding, Frame, Framer};
+use crate::dialect::v2::is_postback;
+use crate::json;
+
+/// How deep a JSON text is searched for postbacks; deeper values are noise.
+/// The text itself is parsed at any depth without recursion.
+const MAX_SEARCH_DEPTH: usize = 128;
+
+/// What a JSON text turned out to hold, in input order; handed out one by
+/// one before the framer reads on.
+#[derive(Debug)]
+pub(super) enum Pending {
+    Postback {
+        start: usize,
+        end: usize,
+    },
+    /// A postback object that breaks off: `end` is where parsing failed.
+    Truncated {
+        start: usize,
+        end: usize,
+        message: String,
+    },
+    Oversized {
+        start: usize,
+    },
+    /// A string whose decoded text may hold postbacks.
+    Embedded {
+        start: usize,
+        end: usize,
+        decoded: Vec<u8>,
+    },
+}
+
+/// Where the next JSON candidate in `buf[from..to]` is.
+pub(super) enum Candidate {
+    At(usize),
+    /// A form-encoded value holding JSON (`json=%7B%22origin...`), at its `%`.
+    Form(usize),
+    /// A `{` whose following blanks run to the end of what is read.
+    NeedMore(usize),
+    None,
+}
+
+/// The first candidate in `buf[from..to]`: a `{` or `[` first on its line
+/// (after spaces and tabs), or a `{` followed by blanks and `"`.
+/// `input_start` says whether `buf[0]` starts the input (a line start).
+pub(super) fn candidate(
+    buf: &[u8],
+    from: usize,
+    to: usize,
+    input_start: bool,
+    eof: bool,
+) -> Candidate {
+    let mut i = from;
+    while let Some(j) = memchr3(b'{', b'[', b'%', &buf[i..to]) {
+        let at = i + j;
+        i = at + 1;
+        if buf[at] == b'%' {
+            match buf.get(at..at + 6) {
+                Some(six) if six.eq_ignore_ascii_case(b"%7B%22") => return Candidate::Form(at),
+                None if !eof && b"%7B%22"[..buf.len() - at].eq_ignore_ascii_case(&buf[at..]) => {
+                    return Candidate::NeedMore(at)
+                }
+                _ => continue,
+            }
+        }
+        if first_on_line(buf, at, input_start) {
+            return Candidate::At(at);
+        }
+        if buf[at] == b'{' {
+            let next = buf[at + 1..]
+                .iter()
+                .position(|&b| !json::is_space(b))
+                .map(|k| at + 1 + k);
+            match next {
+                Some(k) if buf[k] == b'"' => return Candidate::At(at),
+                Some(_) => {}
+                None if eof => {}
+                None => return Candidate::NeedMore(at),
+            }
+        }
+    }
+    Candidate::None
+}
+
+fn first_on_line(buf: &[u8], at: usize, input_start: bool) -> bool {
+    let before = buf[..at].iter().rposition(|&b| b != b' ' && b != b'\t');
+    match before {
+        Some(k) => buf[k] == b'\n',
+        None => input_start,
+    }
+}
+
+/// Whether a JSON string's text may hold a postback: an XML start tag in
+/// either case (raw, escaped or percent-encoded) or a JSON object.
+fn may_hold_postback(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    memchr::memchr(b'{', bytes).is_some()
+        || memmem::find(bytes, b"OSTBACK").is_some()
+        || memmem::find(bytes, b"ostback").is_some()
+}
+
+/// Searches the JSON value `raw` at `text[at..]` for postbacks.
+fn search(text: &[u8], at: usize, raw: &str, depth: usize, max: usize, out: &mut Vec<Pending>) {
+    if depth > MAX_SEARCH_DEPTH {
+        return;
+    }
+    match raw.as_bytes().first() {
+        Some(b'{') => {
+            let Ok((members, end)) = json::object(text, at) else {
+                return;
+            };
+            if is_postback(&members) {
+                out.push(if end - at > max {
+                    Pending::Oversized { start: at }
+                } else {
+                    Pending::Postback { start: at, end }
+                });
+                return;
+            }
+            for m in members {
+                search(text, m.value_at, m.value, depth + 1, max, out);
+            }
+        }
+        Some(b'[') => {
+            let Ok(items) = json::array(text, at) else {
+                return;
+            };
+            for (item_at, item) in items {
+                search(text, item_at, item, depth + 1, max, out);
+            }
+        }
+        Some(b'"') if may_hold_postback(raw) => out.push(Pending::Embedded {
+            start: at,
+            end: at + raw.len(),
+            decoded: json::string(raw).into_owned().into_bytes(),
+        }),
+        _ => {}
+    }
+}
+
+impl<R: Read> Framer<R> {
+    /// Reads the JSON text that may start at the candidate `pos`; queues what
+    /// it holds and moves the cursor past it, or past the candidate when it
+    /// is not one.
+    pub(super) fn frame_json_text(&mut self, pos: usize) {
+        let mut pos = pos;
+        loop {
+            let bytes = &self.buf[..self.end];
+            let parsed = if bytes[pos] == b'{' {
+                json::object(bytes, pos).map(|(members, end)| (is_postback(&members), end))
+            } else {
+                json::value(bytes, pos)
+                    .map(|v| (false, pos + v.len()))
+                    .map_err(|f| (Vec::new(), f))
+            };
+            match parsed {
+                // The common case, a bare postback object: no second look.
+                Ok((true, end)) => {
+                    self.pending.push_back(if end - pos > self.max_record {
+                        Pending::Oversized { start: pos }
+                    } else {
+                        Pending::Postback { start: pos, end }
+                    });
+                    self.cursor = end;
+                    return;
+                }
+                Ok((false, end)) => {
+                    // Validated as JSON, so the span is UTF-8.
+                    let raw = std::str::from_utf8(&self.buf[pos..end]).unwrap_or("");
+                    let mut found = Vec::new();
+                    search(&self.buf[..end], pos, raw, 0, self.max_record, &mut found);
+                    self.pending.extend(found);
+                    self.cursor = end;
+                    return;
+                }
+                Err((_, failure)) if failure.eof && !self.eof => {
+                    if self.end - pos > self.max_record {
+                        self.not_json(pos);
+                        return;
+                    }
+                    let shift = self.fill_keeping(pos);
+                    pos -= shift;
+                }
+                Err((members, failure)) => {
+                    if bytes[pos] == b'{' && is_postback(&members) {
+                        let end = failure.at.max(pos + 1);
+                        self.pending.push_back(if end - pos > self.max_record {
+                            Pending::Oversized { start: pos }
+                        } else {
+                            Pending::Truncated {
+                                start: pos,
+                                end,
+                                message: failure.message,
+                            }
+                        });
+                        self.cursor = end;
+                    } else {
+                        self.not_json(pos);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The candidate at `pos` is ordinary text: scanning goes on after it.
+    fn not_json(&mut self, pos: usize) {
+        self.cursor = pos + 1;
+    }
+
+    /// The frame for something a JSON text held.
+    pub(super) fn pending_frame(&mut self, pending: Pending) -> Frame<'_> {
+        match pending {
+            Pending::Postback { start, end } => {
+                let at = self.location_of(start);
+                Frame::Json {
+                    text: &self.buf[start..end],
+                    at,
+                }
+            }
+            Pending::Truncated {
+                start,
+                end,
+                message,
+            } => {
+                let at = self.location_of(start);
+                Frame::MalformedJson {
+                    text: &self.buf[start..end],
+                    at,
+                    message,
+                }
+            }
+            Pending::Oversized { start } => Frame::Oversized {
+                at: self.location_of(start),
+                limit: self.max_record,
+            },
+            Pending::Embedded {
+                start,
+                end,
+                decoded,
+            } => {
+                let at = self.location_of(start);
+                Frame::Embedded {
+                    decoded,
+                    at,
+                    kind: Embedding::JsonString,
+                    raw: &self.buf[start..end],
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str) -> Option<usize> {
+        match candidate(text.as_bytes(), 0, text.len(), true, true) {
+            Candidate::At(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn candidates_start_a_line_or_open_an_object_with_a_key() {
+        assert_eq!(first("{\"a\":1}"), Some(0));
+        assert_eq!(first("  [1]"), Some(2));
+        assert_eq!(first("INFO body={\"origin\":1}"), Some(10));
+        assert_eq!(first("INFO body={ \n \"origin\":1}"), Some(10));
+        assert_eq!(first("INFO [1] {a}"), None);
+        assert_eq!(first("x\n\t[1]"), Some(3));
+        let form = "json=%7b%22origin%22";
+        assert!(matches!(
+            candidate(form.as_bytes(), 0, form.len(), true, true),
+            Candidate::Form(5)
+        ));
+    }
+}

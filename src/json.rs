@@ -1,0 +1,236 @@
+//! JSON texts read with their positions (DIALECTS.md 2): serde_json checks
+//! and spans each value; this walks objects and arrays one level at a time
+//! so that every member's key and value keep their byte offsets.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// One member of an object, as written.
+#[derive(Debug, Clone)]
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
+    /// Offset of the key's opening quote.
+    pub key_at: usize,
+    /// The value's JSON text.
+    pub value: &'a str,
+    /// Offset of the value's first byte.
+    pub value_at: usize,
+}
+
+/// Why a JSON value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Offset of the byte where parsing failed (the end of the text when it
+    /// ran out).
+    pub at: usize,
+    /// The text ran out: more input could complete it.
+    pub eof: bool,
+    /// What the parser expected, for messages.
+    pub message: String,
+}
+
+/// JSON white space.
+pub fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+fn skip_space(text: &[u8], mut i: usize) -> usize {
+    while i < text.len() && is_space(text[i]) {
+        i += 1;
+    }
+    i
+}
+
+fn ran_out(text: &[u8], what: &str) -> Failure {
+    Failure {
+        at: text.len(),
+        eof: true,
+        message: format!("the text ends where {what} should follow"),
+    }
+}
+
+fn expected(at: usize, what: &str) -> Failure {
+    Failure {
+        at,
+        eof: false,
+        message: format!("expected {what}"),
+    }
+}
+
+/// The value starting at `text[at]` (no white space before it): its JSON
+/// text, which ends at `at + value.len()`.
+pub fn value(text: &[u8], at: usize) -> Result<&str, Failure> {
+    let rest = &text[at..];
+    let mut de = serde_json::Deserializer::from_slice(rest);
+    match <&RawValue>::deserialize(&mut de) {
+        Ok(raw) => Ok(raw.get()),
+        Err(err) => {
+            let at = if err.is_eof() {
+                text.len()
+            } else {
+                at + offset_of(rest, err.line(), err.column())
+            };
+            let message = err.to_string();
+            // serde_json appends its own position, which is not the input's.
+            let message = match message.rfind(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            Err(Failure {
+                at: at.min(text.len()),
+                eof: err.is_eof(),
+                message,
+            })
+        }
+    }
+}
+
+/// The byte offset of serde_json's 1-based line and (byte) column. The
+/// column names the byte before a refused control character, which has
+/// been read; any other refused byte is at the column itself.
+fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match memchr::memchr(b'\n', &text[start..]) {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let at = start + column.saturating_sub(1);
+    match text.get(at + 1) {
+        Some(&b) if b < 0x20 && text.get(at).is_some_and(|&a| a >= 0x20) => at + 1,
+        _ => at,
+    }
+}
+
+/// A string value's text, decoded; borrowed when it holds no escapes.
+pub fn string(raw: &str) -> Cow<'_, str> {
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    // `raw` was checked as a JSON string, so it decodes.
+    serde_json::from_str::<String>(raw).map_or(Cow::Borrowed(inner), Cow::Owned)
+}
+
+/// Reads the object whose `{` is at `text[at]`, one level: its members in
+/// order (duplicate keys kept) and the offset just after its `}`.
+/// On failure, the members read before it come back with the failure.
+pub fn object(
+    text: &[u8],
+    at: usize,
+) -> Result<(Vec<Member<'_>>, usize), (Vec<Member<'_>>, Failure)> {
+    let mut members = Vec::new();
+    let mut i = skip_space(text, at + 1);
+    if text.get(i) == Some(&b'}') {
+        return Ok((members, i + 1));
+    }
+    loop {
+        match text.get(i) {
+            None => return Err((members, ran_out(text, "a member name"))),
+            Some(b'"') => {}
+            Some(_) => return Err((members, expected(i, "a member name in quotes"))),
+        }
+        let key_at = i;
+        let raw_key = match value(text, i) {
+            Ok(k) => k,
+            Err(f) => return Err((members, f)),
+        };
+        i = skip_space(text, i + raw_key.len());
+        match text.get(i) {
+            None => return Err((members, ran_out(text, "`:`"))),
+            Some(b':') => {}
+            Some(_) => return Err((members, expected(i, "`:` after the member name"))),
+        }
+        i = skip_space(text, i + 1);
+        if i >= text.len() {
+            return Err((members, ran_out(text, "a value")));
+        }
+        let value_at = i;
+        let raw = match value(text, i) {
+            Ok(v) => v,
+            Err(f) => return Err((members, f)),
+        };
+        members.push(Member {
+            key: string(raw_key),
+            key_at,
+            value: raw,
+            value_at,
+        });
+        i = skip_space(text, i + raw.len());
+        match text.get(i) {
+            None => return Err((members, ran_out(text, "`,` or `}`"))),
+            Some(b',') => i = skip_space(text, i + 1),
+            Some(b'}') => return Ok((members, i + 1)),
+            Some(_) => return Err((members, expected(i, "`,` or `}` after a member"))),
+        }
+    }
+}
+
+/// Reads the array whose `[` is at `text[at]`, one level: each element's
+/// offset and JSON text.
+pub fn array(text: &[u8], at: usize) -> Result<Vec<(usize, &str)>, Failure> {
+    let whole = value(text, at)?;
+    let end = at + whole.len();
+    let mut items = Vec::new();
+    let mut i = skip_space(text, at + 1);
+    while i < end - 1 {
+        let item = value(&text[..end], i)?;
+        items.push((i, item));
+        i = skip_space(text, i + item.len());
+        if text.get(i) == Some(&b',') {
+            i = skip_space(text, i + 1);
+        }
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_keep_their_offsets_and_duplicates() {
+        let text = br#"{ "a" : 1, "b":"x\"y", "a":[1, {"c":null}] } tail"#;
+        let (members, end) = object(text, 0).unwrap();
+        assert_eq!(&text[end..], b" tail");
+        let keys: Vec<_> = members
+            .iter()
+            .map(|m| (m.key.as_ref(), m.key_at, m.value))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("a", 2, "1"),
+                ("b", 11, r#""x\"y""#),
+                ("a", 23, r#"[1, {"c":null}]"#)
+            ]
+        );
+        assert_eq!(string(members[1].value), "x\"y");
+        let items = array(text, members[2].value_at).unwrap();
+        assert_eq!(items, [(28, "1"), (31, r#"{"c":null}"#)]);
+    }
+
+    #[test]
+    fn a_cut_object_keeps_what_was_read_and_says_where_it_broke() {
+        let text = b"{\"origin\":\"SMS_MT\",\"code\":\"N201\",\"stat\nnext line";
+        let (members, failure) = object(text, 0).unwrap_err();
+        assert_eq!(members.len(), 2);
+        // At the line end that cuts the string.
+        assert_eq!(failure.at, 38, "{failure:?}");
+        assert!(!failure.eof);
+        let (_, failure) = object(b"{\"a\":1,", 0).unwrap_err();
+        assert!(failure.eof);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_do_not_parse() {
+        assert!(object(b"{\"a\":\"\xff\"}", 0).is_err());
+        assert!(object(b"{\"\xff\":1}", 0).is_err());
+    }
+}
