@@ -6,7 +6,10 @@
 #
 # Environment:
 #   RUNS=3                  times each command runs; the fastest run is reported
-#   SECTIONS="mixed gzip concat log wrapper json files"   which corpora to run
+#   SECTIONS="mixed gzip concat log wrapper json v2 files track"   which corpora to run
+#   TRACK_MESSAGES=1000000  messages in the track corpus (linked lifecycles); the track
+#                           section also streams it ten times over (TRACKINGIDs prefixed
+#                           0-9) into `postback track -` for peak RSS at ten times as many
 #   DOM_MAX=300M            xmlstarlet and xq load the whole document into memory
 #                           (about 12x its size): inputs larger than this skip them
 #
@@ -23,10 +26,12 @@ SIZE="${1:-100M}"
 [[ $SIZE =~ ^[0-9]+(\.[0-9]+)?[KkMmGg]?$ ]] || die "bad SIZE '$SIZE' (use e.g. 100M or 1G)"
 RUNS="${RUNS:-3}"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$RUNS'"
-SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json files}"
+SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json v2 files track}"
 for s in $SECTIONS; do
-  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|files)$ ]] || die "unknown section '$s' in SECTIONS"
+  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|v2|files|track)$ ]] || die "unknown section '$s' in SECTIONS"
 done
+TRACK_MESSAGES="${TRACK_MESSAGES:-1000000}"
+[[ $TRACK_MESSAGES =~ ^[1-9][0-9]*$ ]] || die "TRACK_MESSAGES must be a positive integer, not '$TRACK_MESSAGES'"
 DOM_MAX="${DOM_MAX:-300M}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -82,7 +87,9 @@ WRAPPED="$OUT/concat-$SIZE.wrapped.xml"
 LOG="$OUT/log-$SIZE.log"
 WRAPPER="$OUT/wrapper-$SIZE.xml"
 JSON="$OUT/json-$SIZE.jsonl"
+V2="$OUT/v2-$SIZE.ndjson"
 DIR="$OUT/files-20k"
+LIFE="$OUT/lifecycle-$TRACK_MESSAGES.log"
 
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 if want mixed || want gzip; then generate "$MIXED" --framing mixed; fi
@@ -106,6 +113,12 @@ fi
 if want wrapper; then generate "$WRAPPER" --framing wrapper --malformed-rate 0; fi
 if want log; then generate "$LOG" --framing log; fi
 if want json; then generate "$JSON" --framing json; fi
+if want v2; then generate "$V2" --framing v2; fi
+if want track && [[ ! -f $LIFE || ! -f $LIFE.meta.json ]]; then
+  echo "==> generating $LIFE ($TRACK_MESSAGES messages)" >&2
+  rm -f "$LIFE" "$LIFE.meta.json"
+  python3 bench/gen_dump.py --lifecycle "$TRACK_MESSAGES" --out "$LIFE"
+fi
 if want files && [[ ! -d $DIR || ! -f $DIR.meta.json ]]; then
   echo "==> generating $DIR ($FILES files)" >&2
   rm -rf "$DIR" "$DIR.meta.json"
@@ -135,7 +148,7 @@ echo "# runs:    $RUNS per command, the fastest reported; ratios are (baseline s
 [[ $HAVE_XMLSTARLET == 1 ]] && echo "# xmlstarlet: $(xmlstarlet --version | head -n1)" || echo "# xmlstarlet: not installed, rows skipped"
 [[ $HAVE_XQ == 1 ]] && echo "# xq:      $(xq --version 2>&1 | head -n1), $(jq --version 2>&1)" || echo "# xq:      not installed, rows skipped"
 
-declare -A SECS CPU
+declare -A SECS CPU MBS
 SECTION="" CORPUS_BYTES=0 CORPUS_POSTBACKS=0
 VS=() # ratio columns of the current section: "HEADER=KEY" (KEY "@ref": each row's own reference)
 FAILED=0
@@ -215,6 +228,7 @@ row() {
   local mbs pbs line v base
   read -r mbs pbs < <(awk -v b="$CORPUS_BYTES" -v p="$CORPUS_POSTBACKS" -v s="$best" \
     'BEGIN { if (s <= 0) s = 0.001; printf "%.1f %.0f\n", b / 1e6 / s, p / s }')
+  MBS[$key]=$mbs
   # shellcheck disable=SC2059
   line=$(printf "$FMT_HEAD" "$label" "$best" "$best_cpu" "$mbs" "$pbs" "$best_rss")
   for v in "${VS[@]}"; do
@@ -320,6 +334,14 @@ if want json; then
   postback_rows "$JSON"
 fi
 
+if want v2; then
+  section v2 "v2 JSON postbacks (NDJSON lines, JSON after text on log lines, pretty bodies): $(show "$V2")" "$V2.meta.json" "$V2" "quickxml=quickxml"
+  row cat - - -- cat "$V2"
+  row quickxml - - -- "$QX" "$V2"
+  skip_row "xmlstarlet, xq" "JSON is not an XML document"
+  postback_rows "$V2"
+fi
+
 if want files; then
   section files "a directory of $FILES one-postback files: $(show "$DIR")" "$DIR.meta.json" "$DIR" "--jobs 1=@ref"
   row cat "find -exec cat {} + $(show "$DIR")" - -- find "$DIR" -type f -exec cat {} +
@@ -327,6 +349,36 @@ if want files; then
   row validate - validate-j1 -- "$BIN" validate -q "$DIR"
   row csv-j1 - - -- "$BIN" convert --to csv --jobs 1 "$DIR"
   row csv - csv-j1 -- "$BIN" convert --to csv "$DIR"
+fi
+
+if want track; then
+  section track "linked lifecycles of $TRACK_MESSAGES messages, as log lines: $(show "$LIFE")" \
+    "$LIFE.meta.json" "$LIFE" "validate=@ref"
+  row validate - - -- "$BIN" validate -q "$LIFE"
+  row track - validate -- "$BIN" track --format json "$LIFE"
+  row validate-j1 - - -- "$BIN" validate -q --jobs 1 "$LIFE"
+  row track-j1 - validate-j1 -- "$BIN" track --format json --jobs 1 "$LIFE"
+  # What track found against what the generator wrote (percentiles within 0.1 %).
+  "$BIN" track --format json "$LIFE" >"$TMP/track.json"
+  python3 - "$LIFE.meta.json" "$TMP/track.json" <<'PY' || FAILED=1
+import json, sys
+want = json.load(open(sys.argv[1]))["track"]
+got = json.load(open(sys.argv[2]))
+bad = []
+for key, value in want.items():
+    if key == "latency_s":
+        for q, v in value.items():
+            g = got[key][q]
+            if (v is None) != (g is None) or (v is not None and abs(g - v) > v / 1000):
+                bad.append("latency_s.%s %s, generated %s" % (q, g, v))
+    elif got[key] != value:
+        bad.append("%s %s, generated %s" % (key, got[key], value))
+print("  track --format json vs the generated outcomes: " + ("all %d keys agree" % len(want) if not bad else "DIFFER: " + "; ".join(bad)))
+sys.exit(1 if bad else 0)
+PY
+  TEN=$((TRACK_MESSAGES * 10))
+  row track-x10 "sed x10 | postback track --format json - ($TEN messages)" - -- \
+    bash -c 'for k in 0 1 2 3 4 5 6 7 8 9; do sed "s/<TRACKINGID>/&$k/" "$1"; done | "$2" track --format json -' _ "$LIFE" "$BIN"
 fi
 mv "$RESULTS.tmp" "$RESULTS"
 
@@ -352,6 +404,15 @@ cpu_speedup() { # as speedup, by CPU time: what one core does, whatever the load
   [[ -n ${CPU[$1]:-} && -n ${CPU[$2]:-} ]] || return 0
   awk -v b="${CPU[$1]}" -v r="${CPU[$2]}" 'BEGIN { if (r <= 0) r = 0.001; printf "%.3f", b / r }'
 }
+mbs_ratio() { # ROW-KEY BASE-KEY -> row MB/s / base MB/s, or empty
+  [[ -n ${MBS[$1]:-} && -n ${MBS[$2]:-} ]] || return 0
+  awk -v r="${MBS[$1]}" -v b="${MBS[$2]}" 'BEGIN { if (b <= 0) b = 0.001; printf "%.3f", r / b }'
+}
+if want v2 && want log; then
+  # v2 JSON is read at no less than half the speed of XML, on one core.
+  check "v2: validate --jobs 1 MB/s vs log (XML) validate --jobs 1" "$(mbs_ratio v2.validate-j1 log.validate-j1)" 0.5
+  check "v2: convert --to ndjson MB/s vs log (XML) convert --to ndjson" "$(mbs_ratio v2.ndjson log.ndjson)" 0.5
+fi
 for s in mixed concat log wrapper json; do
   want "$s" || continue
   check "$s: validate (default jobs) vs quickxml_count" "$(speedup "$s.quickxml" "$s.validate")" 2
@@ -368,12 +429,21 @@ done
 if want gzip; then
   check "gzip: validate FILE.gz vs gzip -dc >/dev/null" "$(speedup gzip.gzip gzip.validate)" 1
 fi
+if want track; then
+  check "track: track vs validate (default jobs)" "$(speedup track.validate track.track)" 0.8
+  check "track: track --jobs 1 vs validate --jobs 1" "$(speedup track.validate-j1 track.track-j1)" 0.8
+  check "track:   the same by CPU time (load-independent)" "$(cpu_speedup track.validate-j1 track.track-j1)" 0.8
+  awk -F'\t' -v n="$TRACK_MESSAGES" '$1 == "track" && $2 == "track" { one = $7 } $1 == "track" && $2 == "track-x10" { ten = $7 }
+    END { if (one && ten) printf "  %-62s %6.1f bytes (peak RSS %.0f MiB at %d, %.0f MiB at %d messages)\n",
+      "track: peak RSS per message, 1x to 10x", (ten - one) * 1048576 / (9 * n), one, n, ten, 10 * n }' "$RESULTS" 2>/dev/null || true
+fi
 if want files; then
   check "files: validate (default jobs) vs --jobs 1" "$(speedup files.validate-j1 files.validate)" 1.7
   check "files: convert --to csv (default jobs) vs --jobs 1" "$(speedup files.csv-j1 files.csv)" 1.7
 fi
 # Peak RSS of every postback row, and against the other size's results if there are any.
-awk -F'\t' 'NR > 1 && $3 ~ /^postback / {
+# track holds its finished messages (about 50 bytes each): its section is left out.
+awk -F'\t' 'NR > 1 && $3 ~ /^postback / && $1 != "track" {
     if ($7 + 0 > max) { max = $7 + 0; at = $3 }
     if ($7 + 0 >= 16) over = over "\n      " $3 " (" $7 " MiB)"
   }
@@ -387,7 +457,7 @@ for other in "$OUT"/results-*.tsv; do
   [[ -f $other && $other != "$RESULTS" ]] || continue
   awk -F'\t' -v this="$SIZE" -v that="$(basename "$other" .tsv | sed 's/^results-//')" '
     FNR == 1 { file++; next }
-    $3 ~ /^postback / && $1 != "files" {
+    $3 ~ /^postback / && $1 != "files" && $1 != "track" {
       k = $1 "." $2
       if (file == 1) a[k] = $7; else b[k] = $7
     }

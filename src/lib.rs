@@ -28,6 +28,7 @@
 pub mod check;
 pub mod dialect;
 pub mod engine;
+pub mod filter;
 pub mod finding;
 pub mod frame;
 pub mod input;
@@ -37,6 +38,7 @@ pub mod parallel;
 pub mod postback;
 pub mod render;
 pub mod sample;
+pub mod serve;
 pub mod spec;
 pub mod time;
 pub mod track;

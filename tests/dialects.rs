@@ -606,3 +606,24 @@ fn a_mixed_capture_gives_the_same_bytes_with_any_number_of_jobs() {
         }
     }
 }
+
+#[test]
+fn codes_shows_each_dialects_field_set_in_its_names() {
+    let run = exec(&["codes", "--color", "never", "N102"]);
+    assert!(
+        run.stdout.contains("in the lower-case XML dialect:"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("when sent-as is MMS"), "{run}");
+    assert!(
+        run.stdout
+            .contains("tracking-id, operator-id, timestamp, handset"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("in the v2 JSON dialect:"), "{run}");
+    let run = exec(&["codes", "--color", "never", "--dialect", "v2", "N201"]);
+    assert!(!run.stdout.contains("TRACKINGID"), "v2 only{run}");
+    assert!(run.stdout.contains("status     Sent\n"), "{run}");
+    let run = exec(&["codes", "--color", "never", "--dialect", "lower", "E502"]);
+    assert!(run.stdout.contains("Message Sent/Not Supported"), "{run}");
+}

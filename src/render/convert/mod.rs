@@ -350,6 +350,17 @@ impl<W: Write + Send> Assembly<W> {
             Assembled::Parquet(parquet) => parquet.finish(),
         }
     }
+
+    /// The writer back, for the caller to close (e.g. put a file in place);
+    /// `None` only when a Parquet file failed so that its writer is lost.
+    pub fn into_inner(self) -> Option<W> {
+        match self.to {
+            Assembled::Bytes { out, .. } => Some(out),
+            Assembled::Xlsx(xlsx) => Some(xlsx.into_inner()),
+            #[cfg(feature = "parquet")]
+            Assembled::Parquet(parquet) => parquet.into_inner(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -217,6 +217,8 @@ impl Builder {
 /// A Parquet file being written, one row group at a time.
 pub struct Parquet<W: Write + Send> {
     writer: Option<ArrowWriter<W>>,
+    /// The writer given back once the file is finished.
+    done: Option<W>,
     schema: SchemaRef,
     /// What each column written holds, and the column of a field's value in a row.
     values: Vec<(Value, Option<usize>)>,
@@ -259,6 +261,7 @@ impl<W: Write + Send> Parquet<W> {
             .collect();
         let mut parquet = Parquet {
             writer: Some(writer),
+            done: None,
             schema,
             values,
             builders: Vec::new(),
@@ -286,6 +289,13 @@ impl<W: Write + Send> Parquet<W> {
                 _ => Builder::Text(StringBuilder::with_capacity(rows, rows * 16)),
             })
             .collect()
+    }
+
+    /// The writer written to, once finished; before, what can be had of it
+    /// (the file is then cut short, for the caller to discard).
+    pub fn into_inner(self) -> Option<W> {
+        self.done
+            .or_else(|| self.writer.and_then(|w| w.into_inner().ok()))
     }
 
     /// Writes a batch of rows, in order.
@@ -368,10 +378,11 @@ impl<W: Write + Send> RecordWriter for Parquet<W> {
         let Some(writer) = self.writer.take() else {
             return Ok(());
         };
+        // into_inner writes the footer and gives the writer back to flush.
         let mut out = writer.into_inner().map_err(parquet_io)?;
-        // into_inner wrote the footer; ArrowWriter::close would too, but
-        // gives the writer no chance to flush.
-        out.flush()
+        out.flush()?;
+        self.done = Some(out);
+        Ok(())
     }
 }
 

@@ -102,7 +102,8 @@ pub fn too_long_cell(row: Row<'_>, width: usize) -> Option<usize> {
 /// A workbook being written: rows go into temporary files as they come, and
 /// the file is put together at [`RecordWriter::finish`].
 pub struct Xlsx<W: Write + Send> {
-    out: Option<W>,
+    out: W,
+    finished: bool,
     workbook: Workbook,
     options: XlsxOptions,
     header: Vec<String>,
@@ -125,7 +126,8 @@ impl<W: Write + Send> Xlsx<W> {
     pub fn new(out: W, options: XlsxOptions) -> io::Result<Self> {
         let header: Vec<String> = options.header().into_iter().map(String::from).collect();
         let mut xlsx = Xlsx {
-            out: Some(out),
+            out,
+            finished: false,
             workbook: Workbook::new(),
             columns: Columns::new(&options.columns),
             scratch: Rows::new(options.columns.len()),
@@ -140,6 +142,11 @@ impl<W: Write + Send> Xlsx<W> {
         };
         xlsx.start_sheet(SHEET.to_string())?;
         Ok(xlsx)
+    }
+
+    /// The writer written to (the whole workbook, once finished).
+    pub fn into_inner(self) -> W {
+        self.out
     }
 
     /// Writes a batch of rows, in order.
@@ -311,13 +318,15 @@ impl<W: Write + Send> RecordWriter for Xlsx<W> {
 
     /// Puts the workbook together and writes it out.
     fn finish(&mut self) -> io::Result<()> {
-        let Some(mut out) = self.out.take() else {
+        if std::mem::replace(&mut self.finished, true) {
             return Ok(());
-        };
+        }
         self.end_sheet()?;
         self.write_findings()?;
-        self.workbook.save_to_writer(&mut out).map_err(xlsx_io)?;
-        out.flush()
+        self.workbook
+            .save_to_writer(&mut self.out)
+            .map_err(xlsx_io)?;
+        self.out.flush()
     }
 }
 
