@@ -111,7 +111,9 @@ fn decompress<R: BufRead + Send + 'static>(
         }
     };
     if head.starts_with(&[0x1f, 0x8b]) {
-        Ok((Box::new(MultiGzDecoder::new(reader)), true))
+        // Inflated on a thread of its own, alongside the framing.
+        let inflated = crate::read_ahead::ReadAhead::spawn(MultiGzDecoder::new(reader))?;
+        Ok((Box::new(inflated), true))
     } else {
         Ok((Box::new(reader), false))
     }
