@@ -2,7 +2,7 @@
 """Generate a realistic dump of Skycore delivery-report postbacks for benchmarks.
 
     python3 bench/gen_dump.py --size 100M --out FILE [--seed 1]
-                              [--framing mixed|log|concat|wrapper|json] [--gzip]
+                              [--framing mixed|log|concat|wrapper|json|v2] [--gzip]
                               [--malformed-rate 0.002]
     python3 bench/gen_dump.py --dir DIR --files 20000 [--seed 1] [--gzip]
 
@@ -18,6 +18,9 @@ Framings (FIELDS.md section 5):
   concat   pretty-printed documents one after another, each with its own <?xml?>
   wrapper  one <BATCH> document holding every postback
   json     JSON lines only (postback lines and a few noise lines)
+  v2       v2 JSON postbacks (DIALECTS.md): NDJSON lines of postback objects,
+           some after text on a log line, a few pretty-printed bodies, and JSON
+           noise lines; a malformed one is cut off mid-object
 
 About 2% of the postbacks are invalid on purpose (missing field, impossible
 timestamp, bad STATUS, unknown field `Status`) and about 0.2% are not
@@ -437,6 +440,41 @@ class Gen:
         return "%s INFO postback queue depth=%d workers=8 lag_ms=%d\n" % (
             ts, rng.randrange(0, 50), rng.randrange(0, 900))
 
+    def v2_object(self, fields):
+        """The postback as a v2 JSON object: v2 names and STATUS words;
+        fields v2 does not have are left out."""
+        out = {}
+        for k, v in fields:
+            name = V2_NAMES.get(k)
+            if name is None or v is None:
+                continue
+            if k == "STATUS":
+                v = V2_STATUS.get(v, v)
+            out[name] = v.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        if out.get("origin") == "SMS_MT":
+            # v2 SMS postbacks say how they were sent, and carry no details.
+            out.pop("status-details", None)
+            out = dict([("origin", out.pop("origin")), ("code", out.pop("code", "")),
+                        ("sent-as", "SMS")] + list(out.items()))
+        return out
+
+    def v2_line(self):
+        rng = self.rng
+        self.tick()
+        f, d = self.next_postback()
+        obj = self.v2_object(f)
+        pretty = rng.random() < 0.05
+        text = json.dumps(obj, indent=2 if pretty else None,
+                          separators=None if pretty else (",", ":"), ensure_ascii=False)
+        if d:
+            text = text[:rng.randrange(len(text) // 3, len(text) - 1)].replace("\n", "")
+            text = text.split("\n")[0]
+        x = rng.random()
+        if pretty or x < 0.75:
+            return text + "\n"
+        return "%s INFO webhook body=%s remote=203.0.113.%d\n" % (
+            self.log_ts(), text, rng.randrange(1, 255))
+
     def json_noise(self):
         self.tick()
         return ('{"ts":"%s","level":"info","logger":"http","msg":"request","method":"GET",'
@@ -474,7 +512,19 @@ FRAMINGS = {
     "log": [("log_line", 78), ("noise_line", 22)],
     "concat": [("pretty_doc", 1)],
     "json": [("json_line", 90), ("json_noise", 10)],
+    "v2": [("v2_line", 90), ("json_noise", 10)],
 }
+
+# v1.3 names -> v2 names (DIALECTS.md 3); fields v2 lacks are absent.
+V2_NAMES = {"ORIGIN": "origin", "CODE": "code", "STATUS": "status", "SENTAS": "sent-as",
+            "MMSID": "mms-id", "FROM": "from", "FROM_MASK": "from-mask", "TO": "to",
+            "TRACKINGID": "tracking-id", "SPID": "operator-id", "TIMESTAMP": "timestamp",
+            "HANDSET": "handset", "STATUSDETAILS": "status-details", "TEXT": "message-text",
+            "TRANSACTIONID": "tracking-id", "RECEIVED": "timestamp",
+            "Status": "Status"}
+V2_STATUS = {"Message Sent": "Sent", "Message Sent/Delivered": "Delivered",
+             "Message Failed": "Failed", "Message Sent/Failed": "Rejected",
+             "Message Sent/Expired": "Expired", "Message Sent/Rejected": "Rejected"}
 
 
 def parse_size(s):
@@ -609,7 +659,7 @@ def main(argv=None):
     p.add_argument("--dir", help="write one-postback files DIR/00000.xml ... instead")
     p.add_argument("--files", type=int, default=20000, help="number of files in --dir mode")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--framing", choices=["mixed", "log", "concat", "wrapper", "json"],
+    p.add_argument("--framing", choices=["mixed", "log", "concat", "wrapper", "json", "v2"],
                    default="mixed")
     p.add_argument("--gzip", action="store_true", help="gzip the output (level 6)")
     p.add_argument("--malformed-rate", type=float, default=MALFORMED_RATE,

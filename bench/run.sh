@@ -6,7 +6,7 @@
 #
 # Environment:
 #   RUNS=3                  times each command runs; the fastest run is reported
-#   SECTIONS="mixed gzip concat log wrapper json files"   which corpora to run
+#   SECTIONS="mixed gzip concat log wrapper json v2 files"   which corpora to run
 #   DOM_MAX=300M            xmlstarlet and xq load the whole document into memory
 #                           (about 12x its size): inputs larger than this skip them
 #
@@ -23,9 +23,9 @@ SIZE="${1:-100M}"
 [[ $SIZE =~ ^[0-9]+(\.[0-9]+)?[KkMmGg]?$ ]] || die "bad SIZE '$SIZE' (use e.g. 100M or 1G)"
 RUNS="${RUNS:-3}"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$RUNS'"
-SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json files}"
+SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json v2 files}"
 for s in $SECTIONS; do
-  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|files)$ ]] || die "unknown section '$s' in SECTIONS"
+  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|v2|files)$ ]] || die "unknown section '$s' in SECTIONS"
 done
 DOM_MAX="${DOM_MAX:-300M}"
 
@@ -82,6 +82,7 @@ WRAPPED="$OUT/concat-$SIZE.wrapped.xml"
 LOG="$OUT/log-$SIZE.log"
 WRAPPER="$OUT/wrapper-$SIZE.xml"
 JSON="$OUT/json-$SIZE.jsonl"
+V2="$OUT/v2-$SIZE.ndjson"
 DIR="$OUT/files-20k"
 
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
@@ -106,6 +107,7 @@ fi
 if want wrapper; then generate "$WRAPPER" --framing wrapper --malformed-rate 0; fi
 if want log; then generate "$LOG" --framing log; fi
 if want json; then generate "$JSON" --framing json; fi
+if want v2; then generate "$V2" --framing v2; fi
 if want files && [[ ! -d $DIR || ! -f $DIR.meta.json ]]; then
   echo "==> generating $DIR ($FILES files)" >&2
   rm -rf "$DIR" "$DIR.meta.json"
@@ -135,7 +137,7 @@ echo "# runs:    $RUNS per command, the fastest reported; ratios are (baseline s
 [[ $HAVE_XMLSTARLET == 1 ]] && echo "# xmlstarlet: $(xmlstarlet --version | head -n1)" || echo "# xmlstarlet: not installed, rows skipped"
 [[ $HAVE_XQ == 1 ]] && echo "# xq:      $(xq --version 2>&1 | head -n1), $(jq --version 2>&1)" || echo "# xq:      not installed, rows skipped"
 
-declare -A SECS CPU
+declare -A SECS CPU MBS
 SECTION="" CORPUS_BYTES=0 CORPUS_POSTBACKS=0
 VS=() # ratio columns of the current section: "HEADER=KEY" (KEY "@ref": each row's own reference)
 FAILED=0
@@ -215,6 +217,7 @@ row() {
   local mbs pbs line v base
   read -r mbs pbs < <(awk -v b="$CORPUS_BYTES" -v p="$CORPUS_POSTBACKS" -v s="$best" \
     'BEGIN { if (s <= 0) s = 0.001; printf "%.1f %.0f\n", b / 1e6 / s, p / s }')
+  MBS[$key]=$mbs
   # shellcheck disable=SC2059
   line=$(printf "$FMT_HEAD" "$label" "$best" "$best_cpu" "$mbs" "$pbs" "$best_rss")
   for v in "${VS[@]}"; do
@@ -320,6 +323,14 @@ if want json; then
   postback_rows "$JSON"
 fi
 
+if want v2; then
+  section v2 "v2 JSON postbacks (NDJSON lines, JSON after text on log lines, pretty bodies): $(show "$V2")" "$V2.meta.json" "$V2" "quickxml=quickxml"
+  row cat - - -- cat "$V2"
+  row quickxml - - -- "$QX" "$V2"
+  skip_row "xmlstarlet, xq" "JSON is not an XML document"
+  postback_rows "$V2"
+fi
+
 if want files; then
   section files "a directory of $FILES one-postback files: $(show "$DIR")" "$DIR.meta.json" "$DIR" "--jobs 1=@ref"
   row cat "find -exec cat {} + $(show "$DIR")" - -- find "$DIR" -type f -exec cat {} +
@@ -352,6 +363,15 @@ cpu_speedup() { # as speedup, by CPU time: what one core does, whatever the load
   [[ -n ${CPU[$1]:-} && -n ${CPU[$2]:-} ]] || return 0
   awk -v b="${CPU[$1]}" -v r="${CPU[$2]}" 'BEGIN { if (r <= 0) r = 0.001; printf "%.3f", b / r }'
 }
+mbs_ratio() { # ROW-KEY BASE-KEY -> row MB/s / base MB/s, or empty
+  [[ -n ${MBS[$1]:-} && -n ${MBS[$2]:-} ]] || return 0
+  awk -v r="${MBS[$1]}" -v b="${MBS[$2]}" 'BEGIN { if (b <= 0) b = 0.001; printf "%.3f", r / b }'
+}
+if want v2 && want log; then
+  # v2 JSON is read at no less than half the speed of XML, on one core.
+  check "v2: validate --jobs 1 MB/s vs log (XML) validate --jobs 1" "$(mbs_ratio v2.validate-j1 log.validate-j1)" 0.5
+  check "v2: convert --to ndjson MB/s vs log (XML) convert --to ndjson" "$(mbs_ratio v2.ndjson log.ndjson)" 0.5
+fi
 for s in mixed concat log wrapper json; do
   want "$s" || continue
   check "$s: validate (default jobs) vs quickxml_count" "$(speedup "$s.quickxml" "$s.validate")" 2

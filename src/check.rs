@@ -793,7 +793,10 @@ impl<'p> Seen<'p> {
 
 /// The candidate closest to `word`: equal ignoring case first, then the
 /// smallest edit distance, if small for the word's length.
-fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str> + Clone) -> Option<&'c str> {
+pub fn nearest<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str> + Clone,
+) -> Option<&'c str> {
     if let Some(same) = candidates.clone().find(|c| c.eq_ignore_ascii_case(word)) {
         return Some(same);
     }

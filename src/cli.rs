@@ -6,6 +6,8 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use postback::engine::DEFAULT_MAX_RECORD;
+use postback::filter::{parse_rule, CodeFilter, Filter, Only};
+use postback::finding::Rule;
 use postback::track::By;
 
 #[derive(Debug, Parser)]
@@ -114,8 +116,9 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Worker threads (default: the available cores). Output is the same for any number.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: the available cores; more than 4 per core are not started).
+    /// Output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
     pub jobs: Option<u16>,
 
     /// No progress bar (it is only ever drawn on a terminal, on stderr).
@@ -125,14 +128,53 @@ pub struct InputArgs {
     /// Records larger than this are reported as oversized and skipped (e.g. 512K, 4M).
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
     pub max_record_size: usize,
+
+    /// Which dialects to read: `auto` (all three), `v1` (<POSTBACK>), `lower`
+    /// (<postback>) or `v2` (JSON objects with `origin` and `code`); records of the
+    /// others are then text, skipped silently.
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
 }
 
+/// `--dialect`: all dialects, or only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectChoice {
+    Auto,
+    V1,
+    Lower,
+    V2,
+}
+
+impl DialectChoice {
+    /// The one dialect to read, or `None` for all.
+    pub fn only(self) -> Option<postback::dialect::Dialect> {
+        use postback::dialect::Dialect;
+        match self {
+            DialectChoice::Auto => None,
+            DialectChoice::V1 => Some(Dialect::V1),
+            DialectChoice::Lower => Some(Dialect::Lower),
+            DialectChoice::V2 => Some(Dialect::V2),
+        }
+    }
+}
+
+/// The most `--jobs` accepted: far past any use, short of exhausting threads.
+const MAX_JOBS: i64 = 1024;
+/// Worker threads per core at most: more only add memory and switching.
+const JOBS_PER_CORE: usize = 4;
+
 impl InputArgs {
-    /// The number of worker threads to use.
-    pub fn jobs(&self) -> usize {
+    /// The number of worker threads to use, and whether `--jobs` asked for
+    /// more than the cores can use (then capped at 4 per core).
+    pub fn jobs(&self) -> (usize, bool) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         match self.jobs {
-            Some(n) => usize::from(n),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(n) => {
+                let cap = cores * JOBS_PER_CORE;
+                let n = usize::from(n);
+                (n.min(cap), n > cap)
+            }
+            None => (cores, false),
         }
     }
 }
@@ -144,6 +186,48 @@ impl Default for InputArgs {
             jobs: None,
             progress: true,
             max_record_size: DEFAULT_MAX_RECORD,
+            dialect: DialectChoice::Auto,
+        }
+    }
+}
+
+/// Which postbacks are shown; the rest are still read and counted.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Show only postbacks with this CODE (repeatable); ORIGIN:CODE, such as
+    /// SMS_MT:N202, picks one origin of a code that has two.
+    #[arg(long = "code", value_name = "CODE", value_parser = CodeFilter::parse)]
+    pub codes: Vec<CodeFilter>,
+
+    /// Show only valid postbacks (no error; warnings allowed), those with
+    /// warnings, or those with errors.
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub only: Option<OnlyArg>,
+
+    /// Show only postbacks with this TRACKINGID (repeatable).
+    #[arg(long = "tracking-id", value_name = "ID")]
+    pub tracking_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    Valid,
+    Warnings,
+    Errors,
+}
+
+impl FilterArgs {
+    /// The filter, with `--rule`'s rules where the command has it.
+    pub fn filter(&self, rules: &[Rule]) -> Filter {
+        Filter {
+            codes: self.codes.clone(),
+            only: self.only.map(|only| match only {
+                OnlyArg::Valid => Only::Valid,
+                OnlyArg::Warnings => Only::Warnings,
+                OnlyArg::Errors => Only::Errors,
+            }),
+            tracking_ids: self.tracking_ids.clone(),
+            rules: rules.to_vec(),
         }
     }
 }
@@ -152,6 +236,14 @@ impl Default for InputArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Show only findings of this rule, and only postbacks that have one
+    /// (repeatable), e.g. --rule missing-field.
+    #[arg(long = "rule", value_name = "RULE", value_parser = parse_rule)]
+    pub rules: Vec<Rule>,
 
     /// Output format: `human` lines (PATH:LINE:COLUMN: ...) or `json` (one object per line).
     #[arg(long, value_enum, default_value_t = FindingFormat::Human)]
@@ -176,12 +268,22 @@ pub enum FindingFormat {
 pub struct InspectArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// No summary on stderr; cards only.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
 
     /// Output format: `json` (one array), `ndjson` (one object a line) or `csv`.
     /// Inferred from -o's extension (.json, .ndjson/.jsonl, .csv) when absent.
@@ -198,6 +300,11 @@ pub struct ConvertArgs {
     /// one). `#text` is text written directly inside <POSTBACK>.
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,
+
+    /// JSON and NDJSON keys in v1.3 names (`tracking-id` becomes TRACKINGID) instead
+    /// of the names as written; v2 `content` as {"FILE": [...]}. CSV is always so.
+    #[arg(long)]
+    pub canonical: bool,
 
     /// Skip postbacks that have validation errors (as `postback validate` reports
     /// them); they are counted as skipped. By default they are converted: they are data.
@@ -282,6 +389,11 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 pub struct CodesArgs {
     /// A code such as N102 (or ORIGIN:CODE such as MMS_MT:N202) to show its field set.
     pub code: Option<String>,
+
+    /// With a CODE: show its field sets in this dialect only (`auto`: every dialect
+    /// that documents it).
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
 }
 
 #[derive(Debug, Args)]

@@ -2,10 +2,11 @@
 //! with its located findings, is pushed into a [`Sink`]. The engine never prints.
 
 use std::io::{self, Read};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 
 use crate::check::check;
+use crate::dialect::Dialect;
 use crate::finding::{Finding, Rule, Severity};
 use crate::frame::{Embedding, Frame, Framer};
 use crate::location::Location;
@@ -25,6 +26,11 @@ pub struct Options {
     /// well-formedness matters (convert without `--valid-only`), which
     /// saves about an eighth of the work.
     pub check: bool,
+    /// Read only records of this dialect (`--dialect`); the others are text.
+    pub dialect: Option<Dialect>,
+    /// Raised (by a Ctrl-C handler) to end the run early: what was read so
+    /// far is still processed and reported.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Options {
@@ -43,6 +49,8 @@ impl Default for Options {
             max_record: DEFAULT_MAX_RECORD,
             read_bytes: None,
             check: true,
+            dialect: None,
+            stop: None,
         }
     }
 }
@@ -158,8 +166,29 @@ pub fn each_record(
         Frame::Embedded {
             decoded, at, kind, ..
         } => embedded(source, decoded, at, kind, 1, options, f),
+        frame if !wanted(&frame, options) => Ok(()),
         frame => f(&record_of(source, frame, options.check)),
     }
+}
+
+/// Whether `--dialect` lets this frame through: a record of another dialect
+/// is text. Frames whose dialect is unknown (oversized, undecodable) pass.
+fn wanted(frame: &Frame<'_>, options: &Options) -> bool {
+    let Some(only) = options.dialect else {
+        return true;
+    };
+    let dialect = match frame {
+        Frame::Record { text, .. } | Frame::Unclosed { text, .. } => {
+            if text.get(1) == Some(&b'p') {
+                Dialect::Lower
+            } else {
+                Dialect::V1
+            }
+        }
+        Frame::Json { .. } | Frame::MalformedJson { .. } => Dialect::V2,
+        _ => return true,
+    };
+    dialect == only
 }
 
 /// How many encodings deep postbacks are looked for (DIALECTS.md 2): a
@@ -182,6 +211,9 @@ fn embedded(
             if depth < MAX_ENCODING_DEPTH {
                 embedded(source, decoded, at, kind, depth + 1, options, f)?;
             }
+            continue;
+        }
+        if !wanted(&frame, options) {
             continue;
         }
         let mut record = record_of(source, frame, options.check);

@@ -28,6 +28,7 @@
 pub mod check;
 pub mod dialect;
 pub mod engine;
+pub mod filter;
 pub mod finding;
 pub mod frame;
 pub mod input;

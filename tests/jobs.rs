@@ -91,7 +91,17 @@ fn every_command_writes_the_same_bytes_whatever_the_number_of_jobs() {
         &["inspect", "--color", "always", "."],
         &["convert", "--to", "csv", "."],
         &["convert", "--to", "json", "big.log.gz", "small"],
-        &["convert", "--to", "ndjson", "--rejects", "rejects.txt", "."],
+        // Not `.`: the rejects file must not be one of the inputs.
+        &[
+            "convert",
+            "--to",
+            "ndjson",
+            "--rejects",
+            "rejects.txt",
+            "big.log",
+            "big.log.gz",
+            "small",
+        ],
     ];
     for args in commands {
         let one = run(tmp.path(), args, "1");
@@ -118,4 +128,33 @@ fn every_command_writes_the_same_bytes_whatever_the_number_of_jobs() {
             );
         }
     }
+}
+
+#[test]
+fn too_many_jobs_is_a_usage_error_not_a_crash() {
+    for command in ["validate", "inspect", "convert"] {
+        let out = postback()
+            .args([command, "--jobs", "20000", "-"])
+            .write_stdin("")
+            .output()
+            .expect("postback runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("--jobs"), "{command}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+    }
+}
+
+#[test]
+fn jobs_beyond_four_per_core_are_capped_with_a_note() {
+    let postback_text = fixture_text("provider/n003.xml");
+    let out = postback()
+        .args(["validate", "--jobs", "1024"])
+        .write_stdin(postback_text)
+        .output()
+        .expect("postback runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("--jobs capped at"), "{stderr}");
+    assert!(stderr.contains("1 postback checked"), "{stderr}");
 }

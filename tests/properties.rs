@@ -299,6 +299,7 @@ fn count(files: &[std::path::PathBuf], jobs: usize, max_record: usize) -> (Count
                     total.1 += records;
                 }
                 Event::InputRead { .. } => total.2 += 1,
+                Event::Flush => {}
                 Event::InputFailed { name, error, .. } => panic!("{name}: {error}"),
             }
             Ok(())

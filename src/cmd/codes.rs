@@ -8,7 +8,9 @@
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
+use postback::dialect::Dialect;
 use postback::render::terminal::{escape, Paint};
+use postback::spec::dialects;
 use postback::spec::{self, CodeInfo, FieldSet, FieldSetKind, Presence};
 
 use super::{finish, stdout, Outcome};
@@ -35,7 +37,11 @@ pub fn run(args: CodesArgs, color: ColorChoice) -> Result<Outcome> {
         }
         Some(query) => match find(query) {
             Ok(rows) => {
-                write_details(&mut out, &rows, paint)?;
+                let shown: Vec<Dialect> = match args.dialect.only() {
+                    Some(one) => vec![one],
+                    None => Dialect::ALL.to_vec(),
+                };
+                write_details(&mut out, &rows, &shown, paint)?;
                 Outcome::Clean
             }
             Err(message) => {
@@ -214,7 +220,12 @@ fn near_codes(code: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn write_details<W: Write>(out: &mut W, rows: &[&CodeInfo], paint: Paint) -> io::Result<()> {
+fn write_details<W: Write>(
+    out: &mut W,
+    rows: &[&CodeInfo],
+    shown: &[Dialect],
+    paint: Paint,
+) -> io::Result<()> {
     for (i, info) in rows.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
@@ -236,36 +247,70 @@ fn write_details<W: Write>(out: &mut W, rows: &[&CodeInfo], paint: Paint) -> io:
             }
         };
         writeln!(out, "{}", paint.dim(source))?;
-        let only = spec::status_only(info.origin, info.code);
-        if !only.is_empty() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "  {}{} {}",
-                paint.accent("STATUS"),
-                pad("STATUS", LABEL),
-                only.join(" | ")
-            )?;
-        }
-        let sets = spec::field_sets(info.origin, info.code);
-        for set in sets {
-            writeln!(out)?;
-            write_set(out, set, sets.len() > 1, paint)?;
+        for &dialect in shown {
+            let sets = dialects::field_sets(dialect, info.origin, info.code);
+            let only = match dialect {
+                Dialect::V2 => &[][..],
+                _ => spec::status_only(info.origin, info.code),
+            };
+            if sets.is_empty() && only.is_empty() {
+                continue;
+            }
+            if dialect != Dialect::V1 {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{}",
+                    paint.bold(&format!("in the {} dialect:", dialect_words(dialect)))
+                )?;
+            }
+            let extra = dialects::extra_statuses(dialect, info.origin, info.code);
+            if !only.is_empty() {
+                let list: Vec<&str> = only.iter().chain(extra).copied().collect();
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "  {}{} {}",
+                    paint.accent("STATUS"),
+                    pad("STATUS", LABEL),
+                    list.join(" | ")
+                )?;
+            }
+            for set in sets {
+                writeln!(out)?;
+                write_set(out, set, sets.len() > 1, dialect, extra, paint)?;
+            }
         }
     }
     Ok(())
 }
 
+fn dialect_words(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::V1 => "v1.3 XML",
+        Dialect::Lower => "lower-case XML",
+        Dialect::V2 => "v2 JSON",
+    }
+}
+
 /// The width of the label column of a field set.
 const LABEL: usize = 10;
 
-fn write_set<W: Write>(out: &mut W, set: &FieldSet, several: bool, paint: Paint) -> io::Result<()> {
+fn write_set<W: Write>(
+    out: &mut W,
+    set: &FieldSet,
+    several: bool,
+    dialect: Dialect,
+    extra_statuses: &[&str],
+    paint: Paint,
+) -> io::Result<()> {
+    let named = |name: &'static str| dialects::written_name(dialect, name).unwrap_or(name);
     let mut indent = "  ";
     if let (true, Some(sentas)) = (several, set.sentas) {
         writeln!(
             out,
             "  {} {}:",
-            paint.bold(&format!("when SENTAS is {sentas}")),
+            paint.bold(&format!("when {} is {sentas}", named("SENTAS"))),
             paint.dim(&format!("({})", sentas_words(sentas)))
         )?;
         indent = "    ";
@@ -282,7 +327,8 @@ fn write_set<W: Write>(out: &mut W, set: &FieldSet, several: bool, paint: Paint)
         set.fields
             .iter()
             .filter(|r| want(r.presence) && !set.one_of.contains(&r.name))
-            .map(|r| r.name)
+            .filter(|r| dialects::has_field(dialect, r.name))
+            .map(|r| named(r.name))
             .collect()
     };
     let required = names(&|p| p == Presence::Required);
@@ -300,19 +346,27 @@ fn write_set<W: Write>(out: &mut W, set: &FieldSet, several: bool, paint: Paint)
         line(
             out,
             "one of",
-            &format!("{} (at least one, with a value)", set.one_of.join(", ")),
+            &format!(
+                "{} (at least one, with a value)",
+                set.one_of
+                    .iter()
+                    .map(|n| named(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         )?;
     }
     if !optional.is_empty() {
         line(out, "optional", &optional.join(", "))?;
     }
     if !set.statuses.is_empty() {
-        line(out, "STATUS", &set.statuses.join(" | "))?;
+        let list: Vec<&str> = set.statuses.iter().chain(extra_statuses).copied().collect();
+        line(out, named("STATUS"), &list.join(" | "))?;
     }
     if let (false, Some(sentas)) = (several, set.sentas) {
         line(
             out,
-            "SENTAS",
+            named("SENTAS"),
             &format!("{sentas} ({})", sentas_words(sentas)),
         )?;
     }

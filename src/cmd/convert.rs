@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use postback::engine::{Located, Record};
+use postback::filter::Filter;
 use postback::finding::{Finding, Rule};
 use postback::parallel::Job;
 use postback::render::convert::{
@@ -21,7 +22,7 @@ use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
 use super::validate::plural;
-use super::{check_stdin, read_jobs, stdout, Outcome};
+use super::{check_stdin, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
 /// Converts records; runs on any worker. What it makes of a run of records
@@ -29,6 +30,9 @@ use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 struct Convert {
     format: Format,
     valid_only: bool,
+    filter: Filter,
+    /// JSON keys in v1.3 names (`--canonical`).
+    canonical: bool,
     /// Whether rejected records' text is kept (`--rejects`).
     keep_rejects: bool,
     /// How a rejected record's finding is shown on stderr.
@@ -52,6 +56,7 @@ struct Counts {
     converted: u64,
     skipped: u64,
     rejected: u64,
+    filtered: u64,
 }
 
 impl Job for Convert {
@@ -60,10 +65,14 @@ impl Job for Convert {
     /// A postback with rule findings is still data: the rules only matter
     /// to `--valid-only`.
     fn checks(&self) -> bool {
-        self.valid_only
+        self.valid_only || self.filter.needs_checks()
     }
 
     fn record(&self, record: &Record<'_>, out: &mut Converted) -> io::Result<()> {
+        if !self.filter.keeps(record) {
+            out.counts.filtered += 1;
+            return Ok(());
+        }
         let Some(postback) = &record.postback else {
             return self.reject(record, None, out);
         };
@@ -84,9 +93,15 @@ impl Job for Convert {
             return self.reject(record, Some(finding), out);
         }
         let format = &self.format;
+        // CSV columns are v1.3 names whatever the dialect; JSON keys on request.
+        let postback = if self.canonical || matches!(format, Format::Csv(_)) {
+            postback.canonical()
+        } else {
+            std::borrow::Cow::Borrowed(postback)
+        };
         out.part
             .get_or_insert_with(|| format.part())
-            .write(postback)?;
+            .write(&postback)?;
         out.counts.converted += 1;
         Ok(())
     }
@@ -305,6 +320,8 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     let job = Convert {
         format,
         valid_only: args.valid_only,
+        filter: args.filter.filter(&[]),
+        canonical: args.canonical,
         keep_rejects: rejects.is_some(),
         style: HumanStyle {
             paint: Paint::new(color.enabled(stderr_tty)),
@@ -313,7 +330,16 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     };
 
     let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |converted| {
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| {
+        let converted = match emitted {
+            Emit::Output(converted) => converted,
+            Emit::Flush => {
+                if let Some(rejects) = &mut rejects {
+                    rejects.flush()?;
+                }
+                return assembly.flush();
+            }
+        };
         if let Some(part) = converted.part {
             assembly.push(part)?;
         }
@@ -322,6 +348,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         counts.converted += converted.counts.converted;
         counts.skipped += converted.counts.skipped;
         counts.rejected += converted.counts.rejected;
+        counts.filtered += converted.counts.filtered;
         // Best effort: a stderr that cannot be written must not stop the
         // conversion, whose output is elsewhere.
         let _ = io::stderr().write_all(&converted.report);
@@ -342,20 +369,19 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
 
     if open && !args.quiet {
         let mut summary = format!(
-            "{} converted, {} skipped, {} rejected, from {}",
+            "{} converted, {} skipped, {} rejected, {}from {}",
             counts.converted,
             counts.skipped,
             counts.rejected,
+            match counts.filtered {
+                0 => String::new(),
+                n => format!("{n} filtered out, "),
+            },
             plural(stats.inputs_read, "input")
         );
-        if stats.inputs_failed > 0 {
-            summary.push_str(&format!(
-                "; {} could not be read",
-                plural(stats.inputs_failed, "input")
-            ));
-        }
+        summary.push_str(&stats.summary_tail());
         let paint = Paint::new(color.enabled(stderr_tty));
-        let summary = if counts.rejected > 0 || stats.inputs_failed > 0 {
+        let summary = if counts.rejected > 0 || stats.outcome() > Outcome::Clean {
             paint.error(&summary)
         } else {
             paint.good(&summary)

@@ -7,11 +7,14 @@ mod convert;
 mod inspect;
 mod progress;
 mod sample;
+mod summary;
 mod track;
 mod validate;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{bail, Result};
 use postback::engine::Options;
@@ -31,6 +34,8 @@ pub enum Outcome {
     Findings,
     /// An input could not be opened or read to its end.
     Trouble,
+    /// Ctrl-C or SIGTERM ended the run early (what was read was written).
+    Interrupted,
 }
 
 impl Outcome {
@@ -39,6 +44,8 @@ impl Outcome {
             Outcome::Clean => ExitCode::SUCCESS,
             Outcome::Findings => ExitCode::from(1),
             Outcome::Trouble => ExitCode::from(2),
+            // 128 + SIGINT, as shells report a command ended by Ctrl-C.
+            Outcome::Interrupted => ExitCode::from(130),
         }
     }
 }
@@ -74,15 +81,37 @@ pub struct ReadStats {
     pub inputs_failed: u64,
     /// The output's reader went away: stop quietly, print no summary.
     pub output_closed: bool,
+    /// Ctrl-C or SIGTERM ended reading early.
+    pub interrupted: bool,
 }
 
 impl ReadStats {
     pub fn outcome(&self) -> Outcome {
-        if self.inputs_failed > 0 {
+        if self.interrupted {
+            Outcome::Interrupted
+        } else if self.inputs_failed > 0 {
             Outcome::Trouble
         } else {
             Outcome::Clean
         }
+    }
+}
+
+impl ReadStats {
+    /// What a summary line adds after its counts: inputs that could not be
+    /// read, and whether the run was cut short.
+    pub fn summary_tail(&self) -> String {
+        let mut tail = String::new();
+        if self.inputs_failed > 0 {
+            tail.push_str(&format!(
+                "; {} could not be read",
+                validate::plural(self.inputs_failed, "input")
+            ));
+        }
+        if self.interrupted {
+            tail.push_str("; interrupted before the end of the input");
+        }
+        tail
     }
 }
 
@@ -99,6 +128,33 @@ pub fn check_stdin(args: &InputArgs) -> Result<()> {
     Ok(())
 }
 
+/// What a command's emitter receives, in input order.
+pub enum Emit<O> {
+    /// Some records' rendered output.
+    Output(O),
+    /// The input is live and has paused: write out what is buffered now.
+    Flush,
+}
+
+/// Raised on the first Ctrl-C or SIGTERM, so the run ends cleanly with what
+/// it has read; a second one ends the process at once. `None` when no
+/// handler could be installed (the default action then applies).
+fn interruption() -> Option<Arc<AtomicBool>> {
+    static FLAG: OnceLock<Option<Arc<AtomicBool>>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let raised = Arc::clone(&flag);
+        ctrlc::set_handler(move || {
+            if raised.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        })
+        .ok()
+        .map(|()| flag)
+    })
+    .clone()
+}
+
 /// Reads every input named by `args`, running `job` on each record with
 /// `--jobs` workers; `emit` receives the outputs in input order. Inputs that
 /// cannot be read are reported on stderr in their place and the run goes on.
@@ -110,6 +166,20 @@ pub fn read_jobs<J: Job>(
     job: &J,
     mut emit: impl FnMut(J::Output) -> io::Result<()>,
 ) -> Result<ReadStats> {
+    read_jobs_live(args, quiet, job, |emitted| match emitted {
+        Emit::Output(output) => emit(output),
+        Emit::Flush => Ok(()),
+    })
+}
+
+/// As [`read_jobs`], for a command whose output streams: `emit` is also told
+/// when a live input pauses, to flush what it has written.
+pub fn read_jobs_live<J: Job>(
+    args: &InputArgs,
+    quiet: bool,
+    job: &J,
+    mut emit: impl FnMut(Emit<J::Output>) -> io::Result<()>,
+) -> Result<ReadStats> {
     check_stdin(args)?;
     let inputs = expand(&args.paths);
     let mut progress = Progress::start(&inputs, args.progress && !quiet);
@@ -117,14 +187,24 @@ pub fn read_jobs<J: Job>(
         max_record: args.max_record_size,
         read_bytes: progress.counter(),
         check: job.checks(),
+        dialect: args.dialect.only(),
+        stop: interruption(),
     };
     let mut stats = ReadStats::default();
-    let result = parallel::run(inputs, &options, args.jobs(), job, &mut |event| {
+    let (jobs, capped) = args.jobs();
+    if capped && !quiet {
+        let _ = writeln!(
+            io::stderr(),
+            "postback: note: --jobs capped at {jobs} (4 per core): more threads only add memory"
+        );
+    }
+    let result = parallel::run(inputs, &options, jobs, job, &mut |event| {
         match event {
             Event::Output { output, records } => {
                 progress.update(records);
-                progress.suspend(|| emit(output))?;
+                progress.suspend(|| emit(Emit::Output(output)))?;
             }
+            Event::Flush => emit(Emit::Flush)?,
             Event::InputRead { .. } => stats.inputs_read += 1,
             Event::InputFailed {
                 name,
@@ -148,6 +228,10 @@ pub fn read_jobs<J: Job>(
         Ok(())
     });
     progress.finish();
+    stats.interrupted = options
+        .stop
+        .as_ref()
+        .is_some_and(|stop| stop.load(Ordering::SeqCst));
     match result {
         Ok(()) => Ok(stats),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {

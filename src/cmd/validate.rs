@@ -8,7 +8,10 @@ use postback::parallel::Job;
 use postback::render::findings::{write_human, write_json, HumanStyle};
 use postback::render::terminal::Paint;
 
-use super::{finish, read_jobs, stdout, Outcome};
+use postback::filter::Filter;
+
+use super::summary::Verdicts;
+use super::{finish, read_jobs_live, stdout, Emit, Outcome};
 use crate::cli::{ColorChoice, FindingFormat, ValidateArgs};
 
 /// Renders findings; runs on any worker.
@@ -16,48 +19,26 @@ struct Validate {
     format: FindingFormat,
     style: HumanStyle,
     strict: bool,
+    filter: Filter,
 }
 
 /// Findings rendered for some records, and their counts.
 #[derive(Default)]
 struct Checked {
     text: Vec<u8>,
-    counts: Counts,
-}
-
-#[derive(Default)]
-struct Counts {
-    checked: u64,
-    valid: u64,
-    with_errors: u64,
-    with_warnings: u64,
-}
-
-impl Counts {
-    fn add(&mut self, other: &Counts) {
-        self.checked += other.checked;
-        self.valid += other.valid;
-        self.with_errors += other.with_errors;
-        self.with_warnings += other.with_warnings;
-    }
+    verdicts: Verdicts,
 }
 
 impl Job for Validate {
     type Output = Checked;
 
     fn record(&self, record: &Record<'_>, out: &mut Checked) -> io::Result<()> {
-        let counts = &mut out.counts;
-        counts.checked += 1;
-        let warnings = record.has_warnings();
-        if record.has_errors() || (self.strict && warnings) {
-            counts.with_errors += 1;
-        } else {
-            counts.valid += 1;
+        if !self.filter.keeps(record) {
+            out.verdicts.filter_out();
+            return Ok(());
         }
-        if warnings {
-            counts.with_warnings += 1;
-        }
-        for located in &record.findings {
+        out.verdicts.count(record, self.strict);
+        for located in record.findings.iter().filter(|f| self.filter.shows(f)) {
             match self.format {
                 FindingFormat::Human => write_human(&mut out.text, record, located, self.style)?,
                 FindingFormat::Json => write_json(&mut out.text, record, located)?,
@@ -76,38 +57,28 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
             snippets: stdout_tty || color == ColorChoice::Always,
         },
         strict: args.strict,
+        filter: args.filter.filter(&args.rules),
     };
     let mut out = stdout();
-    let mut counts = Counts::default();
-    let stats = read_jobs(&args.input, args.quiet, &job, |checked| {
-        counts.add(&checked.counts);
-        out.write_all(&checked.text)
+    let mut verdicts = Verdicts::default();
+    let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| match emitted {
+        Emit::Output(checked) => {
+            verdicts.add(&checked.verdicts);
+            out.write_all(&checked.text)
+        }
+        Emit::Flush => out.flush(),
     })?;
     let open = !stats.output_closed && finish(&mut out)?;
     if open && !args.quiet {
-        let paint = Paint::new(color.enabled(io::stderr().is_terminal()));
-        let mut summary = format!(
-            "{} checked in {}: {} valid, {} with errors, {} with warnings",
-            plural(counts.checked, "postback"),
-            plural(stats.inputs_read, "input"),
-            counts.valid,
-            counts.with_errors,
-            counts.with_warnings,
-        );
-        if stats.inputs_failed > 0 {
-            summary.push_str(&format!(
-                "; {} could not be read",
-                plural(stats.inputs_failed, "input")
-            ));
+        verdicts.report(&stats, "", color);
+    } else if open && args.strict {
+        // Quiet, but the exit status needs its reason.
+        if let Some(note) = verdicts.nothing_found(&stats) {
+            let _ = writeln!(io::stderr(), "{note}");
         }
-        let summary = if counts.with_errors > 0 || stats.inputs_failed > 0 {
-            paint.error(&summary)
-        } else {
-            paint.good(&summary)
-        };
-        let _ = writeln!(io::stderr(), "{summary}");
     }
-    let findings = if counts.with_errors > 0 {
+    let nothing = args.strict && verdicts.nothing_found(&stats).is_some();
+    let findings = if verdicts.with_errors > 0 || nothing {
         Outcome::Findings
     } else {
         Outcome::Clean

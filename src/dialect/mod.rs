@@ -47,3 +47,4 @@ impl std::fmt::Display for Dialect {
 }
 
 pub mod v2;
+pub mod xml;

@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use memchr::{memchr2, memmem};
+use memchr::{memchr3, memmem};
 
 use super::{Embedding, Frame, Framer};
 use crate::dialect::v2::is_postback;
@@ -43,6 +43,8 @@ pub(super) enum Pending {
 /// Where the next JSON candidate in `buf[from..to]` is.
 pub(super) enum Candidate {
     At(usize),
+    /// A form-encoded value holding JSON (`json=%7B%22origin...`), at its `%`.
+    Form(usize),
     /// A `{` whose following blanks run to the end of what is read.
     NeedMore(usize),
     None,
@@ -59,9 +61,18 @@ pub(super) fn candidate(
     eof: bool,
 ) -> Candidate {
     let mut i = from;
-    while let Some(j) = memchr2(b'{', b'[', &buf[i..to]) {
+    while let Some(j) = memchr3(b'{', b'[', b'%', &buf[i..to]) {
         let at = i + j;
         i = at + 1;
+        if buf[at] == b'%' {
+            match buf.get(at..at + 6) {
+                Some(six) if six.eq_ignore_ascii_case(b"%7B%22") => return Candidate::Form(at),
+                None if !eof && b"%7B%22"[..buf.len() - at].eq_ignore_ascii_case(&buf[at..]) => {
+                    return Candidate::NeedMore(at)
+                }
+                _ => continue,
+            }
+        }
         if first_on_line(buf, at, input_start) {
             return Candidate::At(at);
         }
@@ -269,5 +280,10 @@ mod tests {
         assert_eq!(first("INFO body={ \n \"origin\":1}"), Some(10));
         assert_eq!(first("INFO [1] {a}"), None);
         assert_eq!(first("x\n\t[1]"), Some(3));
+        let form = "json=%7b%22origin%22";
+        assert!(matches!(
+            candidate(form.as_bytes(), 0, form.len(), true, true),
+            Candidate::Form(5)
+        ));
     }
 }

@@ -299,8 +299,14 @@ impl<R: Read> Framer<R> {
             // internal subset may even name POSTBACK, so it is looked for first.
             let doctype = self.hits[2].find(&self.doctype, &self.buf, from, limit);
             let json_limit = doctype.unwrap_or(limit);
-            match json_value::candidate(&self.buf, from, json_limit, self.base == 0, self.eof) {
+            let read = &self.buf[..end];
+            match json_value::candidate(read, from, json_limit, self.base == 0, self.eof) {
                 Candidate::At(at) => return Found::Json(at),
+                Candidate::Form(at) if !self.nested => return Found::Postback(Tag::Form(at)),
+                Candidate::Form(at) => {
+                    self.cursor = at + 1;
+                    continue;
+                }
                 Candidate::NeedMore(at) => {
                     self.cursor = at;
                     return Found::NeedMore;

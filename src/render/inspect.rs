@@ -129,7 +129,7 @@ impl Cards {
         // An element holding elements shows only the text beside them, if any.
         let value = if el.children.is_empty() || !el.text.is_empty() {
             let shown = shown_value(&el.text);
-            if el.name == "STATUS" && row.depth == 0 {
+            if el.canonical == "STATUS" && row.depth == 0 {
                 Some(match outcome(el.trimmed()) {
                     Some(Outcome::Good) => p.good(&shown),
                     Some(Outcome::Bad) => p.bad(&shown),
@@ -451,7 +451,7 @@ const STATUS_WORDS: &[(&str, &str)] = &[
 
 /// The code a later revision sends this STATUS under (FIELDS.md 6.2, D6).
 fn moved_status(pb: &Postback<'_>, el: &Element<'_>) -> Option<&'static str> {
-    if el.name != "STATUS" {
+    if el.canonical != "STATUS" {
         return None;
     }
     spec::later_code(pb.origin()?, pb.code()?, el.trimmed())
@@ -465,9 +465,12 @@ fn annotate(el: &Element<'_>, findings: &[&Located]) -> Option<String> {
         return None;
     }
     if value.is_empty() {
-        return (el.name == "FROM_MASK").then(|| "no alphanumeric sender ID".to_string());
+        return (el.canonical == "FROM_MASK").then(|| "no alphanumeric sender ID".to_string());
     }
-    match el.name {
+    if el.json.is_some() {
+        return None;
+    }
+    match el.canonical {
         "STATUS" => STATUS_WORDS
             .iter()
             .find(|(status, _)| *status == value)
@@ -477,7 +480,8 @@ fn annotate(el: &Element<'_>, findings: &[&Located]) -> Option<String> {
             "SMS" => Some("fallback SMS with a link to the content".to_string()),
             _ => None,
         },
-        "SPID" => Some(carrier_note(value)),
+        // A 5- or 6-digit operator id is not an SPID of the tables.
+        "SPID" if value.len() == 7 => Some(carrier_note(value)),
         "TRACKINGID" => {
             decode_base64_text(value).map(|text| format!("base64 of \"{}\"", escape(&text)))
         }
@@ -631,12 +635,10 @@ fn plural(n: u64, noun: &str) -> String {
     }
 }
 
-/// Counts what the cards showed, for the line after the last one.
+/// Counts what the cards showed by kind, for the summary.
 #[derive(Debug, Default)]
 pub struct Tally {
     shown: u64,
-    with_errors: u64,
-    with_warnings: u64,
     /// (ORIGIN, CODE) or a kind of unread record, with how many, in first-seen order.
     kinds: Vec<(Kind, u64)>,
     /// Where each kind sits in `kinds`.
@@ -658,11 +660,6 @@ enum Kind {
 impl Tally {
     pub fn add(&mut self, record: &Record<'_>) {
         self.shown += 1;
-        if record.has_errors() {
-            self.with_errors += 1;
-        } else if record.has_warnings() {
-            self.with_warnings += 1;
-        }
         let kind = match (&record.postback, record.kind) {
             (Some(pb), _) => match pb.code() {
                 Some(code) => Kind::Code {
@@ -688,8 +685,6 @@ impl Tally {
     /// kinds in the order they were first seen.
     pub fn merge(&mut self, later: Tally) {
         self.shown += later.shown;
-        self.with_errors += later.with_errors;
-        self.with_warnings += later.with_warnings;
         for (kind, n) in later.kinds {
             match self.index.get(&kind) {
                 Some(&i) => self.kinds[i].1 += n,
@@ -706,13 +701,9 @@ impl Tally {
         self.shown
     }
 
-    /// Records with at least one error.
-    pub fn with_errors(&self) -> u64 {
-        self.with_errors
-    }
-
-    /// One line: how many records of each code, how many with errors.
-    pub fn write_summary<W: Write>(&self, out: &mut W, paint: Paint) -> io::Result<()> {
+    /// How many records of each kind, in the order first seen: `2 N003,
+    /// 1 SMS_MT:N202, 1 not well-formed`.
+    pub fn breakdown(&self) -> String {
         // A code seen under two origins (N202) is two things: name the origin.
         let mut origins: HashMap<&str, usize> = HashMap::new();
         for (kind, _) in &self.kinds {
@@ -743,24 +734,7 @@ impl Tally {
             let n: u64 = rest.iter().map(|(_, n)| n).sum();
             parts.push(format!("{n} of {} other kinds", rest.len()));
         }
-        let valid = self.shown - self.with_errors - self.with_warnings;
-        let mut verdict = format!("{valid} valid");
-        if self.with_warnings > 0 {
-            let _ = write!(verdict, ", {} with warnings only", self.with_warnings);
-        }
-        let _ = write!(verdict, ", {} with errors", self.with_errors);
-        let verdict = if self.with_errors > 0 {
-            paint.error(&verdict)
-        } else {
-            paint.good(&verdict)
-        };
-        writeln!(
-            out,
-            "{}: {} {} {verdict}",
-            paint.bold(&plural(self.shown, "postback")),
-            parts.join(", "),
-            paint.dim("·")
-        )
+        parts.join(", ")
     }
 }
 
@@ -793,8 +767,7 @@ mod tests {
         };
         read_input("t.xml", capture.as_bytes(), &Options::default(), &mut sink).unwrap();
         if sink.tally.shown() > 1 {
-            writeln!(sink.out).unwrap();
-            sink.tally.write_summary(&mut sink.out, paint).unwrap();
+            writeln!(sink.out, "{}", sink.tally.breakdown()).unwrap();
         }
         String::from_utf8(sink.out).unwrap()
     }
@@ -1031,7 +1004,7 @@ mod tests {
         let last = out.lines().last().unwrap();
         assert_eq!(
             last,
-            "5 postbacks: 2 N003, 1 SMS_MT:N202, 1 MMS_MT:N202, 1 not well-formed · 2 valid, 3 with errors"
+            "2 N003, 1 SMS_MT:N202, 1 MMS_MT:N202, 1 not well-formed"
         );
     }
 }

@@ -3,7 +3,7 @@
 //! so the same findings, for any record text.
 
 use postback::check::check;
-use postback::postback::{parse, parse_lean, parse_reference};
+use postback::dialect::xml::{parse, parse_lean, parse_reference};
 
 /// Compares both parsers on one record text; `Ok(true)` when the lean one
 /// read it, `Err` with what differs when they disagree.

@@ -206,6 +206,11 @@ impl<W: Write> Assembly<W> {
         Ok(())
     }
 
+    /// Passes on what is written so far (a live input has paused).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Writes what comes after the last record, then flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         if self.json {

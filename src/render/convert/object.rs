@@ -22,7 +22,13 @@ pub(super) fn is_n401(postback: &Postback<'_>) -> bool {
 /// The child name always written as an array for this field: `FILE` for the
 /// `CONTENT` of an N401 postback.
 pub(super) fn file_list(n401: bool, field: &Element<'_>) -> Option<&'static str> {
-    (n401 && field.name == "CONTENT").then_some("FILE")
+    // The lower-case dialect's `content` holds `file` elements.
+    let item = if field.name == "content" {
+        "file"
+    } else {
+        "FILE"
+    };
+    (n401 && field.canonical == "CONTENT").then_some(item)
 }
 
 /// Writes one postback as a JSON object.
@@ -215,6 +221,12 @@ pub(super) struct Value<'r, 'a> {
 impl Serialize for Value<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let element = self.element;
+        if element.json.is_some() {
+            // A v2 value that is not a string: written as sent.
+            let raw = serde_json::value::RawValue::from_string(element.text.to_string())
+                .map_err(S::Error::custom)?;
+            return raw.serialize(serializer);
+        }
         if element.children.is_empty() && self.list.is_none() {
             return serializer.serialize_str(&element.text);
         }

@@ -10,13 +10,14 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memchr3};
 
-use super::{is_xml_char, Dialect, Element, Postback};
+use super::{forbidden_control, is_xml_char, Dialect};
+use crate::postback::{Element, Postback};
 use crate::spec::dialects::canonical;
 
 /// The record of a flat postback, or `None` when `text` is anything else.
 pub fn parse(text: &str) -> Option<Postback<'_>> {
     let bytes = text.as_bytes();
-    if super::forbidden_control(bytes).is_some() {
+    if forbidden_control(bytes).is_some() {
         return None;
     }
     let (dialect, root) = if bytes.starts_with(b"<POSTBACK>") {
