@@ -80,8 +80,18 @@ fn both_parsers_agree_on_every_fixture_and_fuzz_seed() {
     );
     // The fixtures hold both kinds: most records are flat, the hostile ones are not.
     assert!(compare.records > 100, "{} records", compare.records);
-    assert!(compare.lean > compare.records / 3, "{} of {}", compare.lean, compare.records);
-    assert!(compare.lean < compare.records, "{} of {}", compare.lean, compare.records);
+    assert!(
+        compare.lean > compare.records / 3,
+        "{} of {}",
+        compare.lean,
+        compare.records
+    );
+    assert!(
+        compare.lean < compare.records,
+        "{} of {}",
+        compare.lean,
+        compare.records
+    );
 }
 
 /// The fuzzers' corpora, when they have been run here (they are not committed).
