@@ -191,6 +191,11 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
     #[test]
     fn both_parsers_agree_on_generated_records_in_a_capture(
         records in prop::collection::vec(record(), 1..6),
