@@ -107,6 +107,58 @@ XML samples are documents one after another; v2 samples are one JSON object a li
 Exit status: 0 printed, 2 no such code (or no field set for it in that dialect)."
     )]
     Sample(SampleArgs),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  postback completions bash > ~/.local/share/bash-completion/completions/postback\n  postback completions zsh > ~/.zfunc/_postback     # with fpath+=~/.zfunc before compinit\n  postback completions fish > ~/.config/fish/completions/postback.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Write man pages: postback(1) on stdout, or one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  postback man | man -l -\n  postback man --dir ~/.local/share/man/man1 && man postback-validate"
+    )]
+    Man(ManArgs),
+
+    /// Receive postbacks over HTTP: archive, show and forward each one.
+    #[command(
+        after_help = "Examples:\n  postback listen\n  postback listen --archive hooks.ndjson --forward-to http://127.0.0.1:3000/hooks\n  postback listen --format json | jq -c 'select(.valid | not)'\n  postback sample N201 | postback replay --to http://127.0.0.1:8080/\n\n\
+Each POST body (raw XML, a form body with xml=..., JSON) is appended to the archive and\n\
+flushed BEFORE it is answered 200, so an acknowledged postback is never lost; the archive\n\
+is itself a capture (postback validate hooks.ndjson). A body without a postback is still\n\
+answered 200 (the provider would retry it for nothing), archived, and warned about.\n\
+Refused: another path 404, not POST 405, a body over --max-record-size 413, bad HTTP 400.\n\
+Ctrl-C or SIGTERM: stop accepting, finish requests in flight, print a summary.\n\
+Exit status: 0 after a clean stop, 2 if the address or the archive cannot be opened."
+    )]
+    Listen(ListenArgs),
+
+    /// POST every postback of a capture (or a listen archive) to an endpoint.
+    #[command(
+        after_help = "Examples:\n  postback replay dump.log --to http://127.0.0.1:3000/hooks\n  postback replay hooks.ndjson --to http://127.0.0.1:3000/hooks --rate 50\n  postback sample --lifecycle --count 1000 | postback replay --to http://127.0.0.1:8080/ -c 16\n  postback replay hooks.ndjson --failed-forwards --to http://127.0.0.1:3000/hooks\n\n\
+A listen archive is replayed request by request with each body and content type as\n\
+received (--as original); any other capture postback by postback, raw XML as text/xml\n\
+and v2 JSON as application/json. --as form sends xml=<percent-encoded>, --as json\n\
+{\"xml\": \"...\"} (a v2 postback as itself), --as xml the postback's text.\n\
+One line per response on stdout; counts by status and p50/p99 latency on stderr.\n\
+Exit status: 0 all answered 2xx, 1 a non-2xx answer or a connection error, 2 an input could not be read."
+    )]
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write postback.1 and a postback-COMMAND.1 page for every command into DIR
+    /// (created if missing) instead of postback.1 on standard output.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where postbacks are read from, shared by every command that reads them.
@@ -440,6 +492,85 @@ pub struct SampleArgs {
     pub all: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address and port to listen on. Loopback unless another address is given on
+    /// purpose (postbacks carry phone numbers). Port 0 picks a free port.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+
+    /// The path postbacks are POSTed to; other paths are answered 404.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub path: String,
+
+    /// Append every request to FILE as one NDJSON line, flushed before the 200.
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+
+    /// Also sync each batch of archive lines to the disk before answering: survives
+    /// a power cut, not only a crash (costs latency; see README).
+    #[arg(long, requires = "archive")]
+    pub fsync: bool,
+
+    /// Send each body on to this URL (http://) after answering, with its content type.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+
+    /// What stdout shows per postback: `human` inspect cards or `json` lines.
+    #[arg(long, value_enum, default_value_t = FindingFormat::Human)]
+    pub format: FindingFormat,
+
+    /// No line per request on stderr (warnings and the summary still appear).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Bodies larger than this are refused with 413 (e.g. 512K, 4M).
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
+    pub max_record_size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The endpoint to POST to (http://).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+
+    /// At most N requests a second (default: as fast as the endpoint answers).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
+
+    /// Requests in flight at once (connections kept open).
+    #[arg(short = 'c', long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+
+    /// How each postback is sent: as captured, raw XML, a form body, or JSON.
+    #[arg(long = "as", value_enum, value_name = "HOW", default_value_t = SendAs::Original)]
+    pub send_as: SendAs,
+
+    /// An extra request header, e.g. --header 'Authorization: Bearer x' (repeatable).
+    #[arg(long, value_name = "K:V")]
+    pub header: Vec<String>,
+
+    /// From a listen archive, only the requests whose forward failed.
+    #[arg(long)]
+    pub failed_forwards: bool,
+
+    /// No line per response; the summary only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SendAs {
+    Original,
+    Xml,
+    Form,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SampleDialect {
     V1,
@@ -459,26 +590,42 @@ fn parse_assignment(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024).
+/// The smallest and largest record size limits: below 64 bytes no postback
+/// fits; above 1 GiB one record would not fit in memory next to its reading.
+pub const MIN_RECORD_SIZE: usize = 64;
+pub const MAX_RECORD_SIZE: usize = 1 << 30;
+
+/// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024;
+/// `KB`, `KiB` and a trailing `B` are accepted too), between 64 bytes and 1 GiB.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
     let upper = text.to_ascii_uppercase();
-    let digits = upper.trim_end_matches(['B', 'I']);
-    let (number, unit) = match digits.char_indices().last() {
-        Some((i, 'K')) => (&digits[..i], 1024),
-        Some((i, 'M')) => (&digits[..i], 1024 * 1024),
-        Some((i, 'G')) => (&digits[..i], 1024 * 1024 * 1024),
-        _ => (digits, 1),
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (number, unit) = upper.split_at(digits_end);
+    let scale = match unit.trim_start() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1024,
+        "M" | "MB" | "MIB" => 1024 * 1024,
+        "G" | "GB" | "GIB" => 1024 * 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; write e.g. 1048576, 512K or 4M"
+            ))
+        }
     };
     let n: usize = number
-        .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a size; write e.g. 1048576, 512K or 4M"))?;
-    match n.checked_mul(unit) {
-        Some(0) | None => Err(format!(
-            "`{text}` is not a usable size; write e.g. 512K or 4M"
+    match n.checked_mul(scale) {
+        Some(size) if (MIN_RECORD_SIZE..=MAX_RECORD_SIZE).contains(&size) => Ok(size),
+        Some(size) if size < MIN_RECORD_SIZE => Err(format!(
+            "`{text}` is too small: no postback fits in under {MIN_RECORD_SIZE} bytes"
         )),
-        Some(size) => Ok(size),
+        _ => Err(format!(
+            "`{text}` is too large: the most is 1G (one record is held in memory whole)"
+        )),
     }
 }
 
@@ -500,6 +647,21 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("64"), Ok(64));
+        assert_eq!(parse_size("2kb"), Ok(2048));
+        for bad in [
+            "10",
+            "4BIBIB",
+            "1KK",
+            "K",
+            "2G",
+            "18446744073709551615",
+            "1.5M",
+            "-1",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub mod postback;
 pub mod read_ahead;
 pub mod render;
 pub mod sample;
+pub mod serve;
 pub mod spec;
 pub mod time;
 pub mod track;
