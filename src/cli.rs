@@ -108,6 +108,18 @@ Exit status: 0 printed, 2 no such code (or no field set for it in that dialect).
     )]
     Sample(SampleArgs),
 
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  postback completions bash > ~/.local/share/bash-completion/completions/postback\n  postback completions zsh > ~/.zfunc/_postback     # with fpath+=~/.zfunc before compinit\n  postback completions fish > ~/.config/fish/completions/postback.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Write man pages: postback(1) on stdout, or one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  postback man | man -l -\n  postback man --dir ~/.local/share/man/man1 && man postback-validate"
+    )]
+    Man(ManArgs),
+
     /// Receive postbacks over HTTP: archive, show and forward each one.
     #[command(
         after_help = "Examples:\n  postback listen\n  postback listen --archive hooks.ndjson --forward-to http://127.0.0.1:3000/hooks\n  postback listen --format json | jq -c 'select(.valid | not)'\n  postback sample N201 | postback replay --to http://127.0.0.1:8080/\n\n\
@@ -132,6 +144,21 @@ One line per response on stdout; counts by status and p50/p99 latency on stderr.
 Exit status: 0 all answered 2xx, 1 a non-2xx answer or a connection error, 2 an input could not be read."
     )]
     Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write postback.1 and a postback-COMMAND.1 page for every command into DIR
+    /// (created if missing) instead of postback.1 on standard output.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where postbacks are read from, shared by every command that reads them.

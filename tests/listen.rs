@@ -365,6 +365,16 @@ fn sigterm_finishes_and_prints_a_summary() {
         lines[1]["postback"]["TRACKINGID"]
     );
     assert_eq!(archive_lines(&archive).len(), 6);
+    // track and inspect read the archive as a capture: three messages, each delivered.
+    let track = exec(&["track", archive.to_str().unwrap()]);
+    assert!(
+        track
+            .stdout
+            .starts_with("3 messages from 6 postbacks in 1 input"),
+        "{track}"
+    );
+    let inspect = exec(&["inspect", archive.to_str().unwrap()]);
+    assert_eq!(inspect.stdout.matches("N202 · ").count(), 3, "{inspect}");
 }
 
 #[test]

@@ -3,9 +3,11 @@
 
 mod carriers;
 mod codes;
+mod completions;
 mod convert;
 mod inspect;
 mod listen;
+mod man;
 pub mod output;
 mod progress;
 mod replay;
@@ -62,6 +64,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Carriers(args) => carriers::run(args, cli.color),
         Command::Track(args) => track::run(args, cli.color),
         Command::Sample(args) => sample::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
         Command::Listen(args) => listen::run(args, cli.color),
         Command::Replay(args) => replay::run(args, cli.color),
     }

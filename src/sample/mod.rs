@@ -7,7 +7,7 @@ mod write;
 
 use std::time::SystemTime;
 
-use crate::spec::{self, FieldSet, Presence};
+use crate::spec::{self, dialects, FieldSet, Presence};
 
 pub use write::write;
 
@@ -128,29 +128,24 @@ struct Shape {
 
 /// Every (ORIGIN, CODE) the dialect gives a field set, in table order.
 pub fn targets(dialect: Dialect) -> Vec<Target> {
-    let mut out: Vec<Target> = Vec::new();
-    let pairs: Vec<(&'static str, &'static str)> = match dialect {
-        Dialect::V2 => values::V2_SETS
-            .iter()
-            .flat_map(|set| set.codes.iter().map(move |&(code, _)| (set.origin, code)))
-            .collect(),
-        Dialect::V1 | Dialect::Lower => spec::all_field_sets()
-            .iter()
-            .filter(|s| dialect == Dialect::V1 || lower_origin(s.origin))
-            .map(|s| (s.origin, s.code))
-            .collect(),
+    let sets = match dialect {
+        Dialect::V2 => dialects::v2_field_sets(),
+        Dialect::V1 | Dialect::Lower => spec::all_field_sets(),
     };
-    for (origin, code) in pairs {
-        if !out.iter().any(|t| t.origin == origin && t.code == code) {
-            out.push(Target { origin, code });
+    let mut out: Vec<Target> = Vec::new();
+    for set in sets {
+        let documented = !dialects::field_sets(dialect, set.origin, set.code).is_empty();
+        let seen = out
+            .iter()
+            .any(|t| t.origin == set.origin && t.code == set.code);
+        if documented && !seen {
+            out.push(Target {
+                origin: set.origin,
+                code: set.code,
+            });
         }
     }
     out
-}
-
-/// The lower-case dialect documents MMS postbacks only.
-fn lower_origin(origin: &str) -> bool {
-    origin == "MMS_MT" || origin == "MMS_MO"
 }
 
 /// The ORIGIN a code has a field set under in a dialect, when `origin` is not given.
@@ -183,7 +178,7 @@ pub fn make(request: &Request<'_>) -> Result<Sample, SampleError> {
     let wanted_sentas = request
         .set
         .iter()
-        .find(|(name, _)| canonical_name(name, request.dialect) == Some("SENTAS"))
+        .find(|(name, _)| dialects::canonical(request.dialect, name) == "SENTAS")
         .map(|(_, value)| value.as_str());
     let shape = shape(request.origin, request.code, request.dialect, wanted_sentas)?;
     let values = values::Values::new(request, &shape);
@@ -225,11 +220,10 @@ pub fn make(request: &Request<'_>) -> Result<Sample, SampleError> {
 
 /// Where a field named as the dialect writes it, or by its v1.3 name, is.
 fn position(fields: &[Field], name: &str, dialect: Dialect) -> Option<usize> {
-    fields.iter().position(|f| {
-        f.name == name
-            || (canonical_name(&f.name, dialect).is_some()
-                && canonical_name(&f.name, dialect) == canonical_name(name, dialect))
-    })
+    let wanted = dialects::canonical(dialect, name);
+    fields
+        .iter()
+        .position(|f| f.name == name || dialects::canonical(dialect, &f.name) == wanted)
 }
 
 /// The field set of (ORIGIN, CODE) in a dialect; for a code with SENTAS
@@ -240,43 +234,39 @@ fn shape(
     dialect: Dialect,
     sentas: Option<&str>,
 ) -> Result<Shape, SampleError> {
-    let none = || SampleError::NoFieldSet {
-        origin: origin.to_string(),
-        code: code.to_string(),
-        dialect,
+    let sets = dialects::field_sets(dialect, origin, code);
+    let set: &FieldSet = sets
+        .iter()
+        .find(|s| sentas.is_some() && s.sentas == sentas)
+        .or_else(|| sets.first())
+        .ok_or_else(|| SampleError::NoFieldSet {
+            origin: origin.to_string(),
+            code: code.to_string(),
+            dialect,
+        })?;
+    let sentas = match (dialect, set.sentas) {
+        // v2 writes SENTAS in every MT postback: SMS for SMS_MT (DIALECTS.md 5).
+        (Dialect::V2, _) if origin == "SMS_MT" => Some("SMS"),
+        (_, Some(sentas)) => Some(sentas),
+        _ => set
+            .presence("SENTAS")
+            .filter(|p| *p != Presence::Optional)
+            .map(|_| "MMS"),
     };
-    match dialect {
-        Dialect::V2 => values::v2_shape(origin, code).ok_or_else(none),
-        Dialect::V1 | Dialect::Lower => {
-            if dialect == Dialect::Lower && !lower_origin(origin) {
-                return Err(none());
-            }
-            let sets = spec::field_sets(origin, code);
-            let set: &FieldSet = sets
-                .iter()
-                .find(|s| sentas.is_some() && s.sentas == sentas)
-                .or_else(|| sets.first())
-                .ok_or_else(none)?;
-            Ok(Shape {
-                fields: set
-                    .fields
-                    .iter()
-                    .filter(|rule| dialect_name(rule.name, dialect).is_some())
-                    .map(|rule| Wanted {
-                        canonical: rule.name,
-                        presence: rule.presence,
-                    })
-                    .collect(),
-                status: set.statuses.first().copied(),
-                sentas: set.sentas.or_else(|| {
-                    set.presence("SENTAS")
-                        .filter(|p| *p != Presence::Optional)
-                        .map(|_| "MMS")
-                }),
-                one_of: set.one_of.first().copied(),
+    Ok(Shape {
+        fields: set
+            .fields
+            .iter()
+            .filter(|rule| dialect_name(rule.name, dialect).is_some())
+            .map(|rule| Wanted {
+                canonical: rule.name,
+                presence: rule.presence,
             })
-        }
-    }
+            .collect(),
+        status: set.statuses.first().copied(),
+        sentas,
+        one_of: set.one_of.first().copied(),
+    })
 }
 
 /// The sent postback and the final one of a message that ends with or starts
@@ -298,68 +288,10 @@ pub fn lifecycle(origin: &str, code: &str) -> Option<[&'static str; 2]> {
         .map(|&(_, sent, last)| [sent, last])
 }
 
-/// (v1.3 name, lower name, v2 name) for every field a dialect renames; `""` = the
-/// dialect has no such field. v1.3 names not listed exist in v1.3 only.
-const NAMES: &[(&str, &str, &str)] = &[
-    ("ORIGIN", "origin", "origin"),
-    ("CODE", "code", "code"),
-    ("STATUS", "status", "status"),
-    ("SENTAS", "sent-as", "sent-as"),
-    ("MMSID", "mms-id", "mms-id"),
-    ("FROM", "from", "from"),
-    ("FROM_MASK", "", "from-mask"),
-    ("TO", "to", "to"),
-    ("TRACKINGID", "tracking-id", "tracking-id"),
-    ("SPID", "operator-id", "operator-id"),
-    ("TIMESTAMP", "timestamp", "timestamp"),
-    ("HANDSET", "handset", "handset"),
-    ("STATUSDETAILS", "status-details", "status-details"),
-    ("AUDIONAME", "audio-name", ""),
-    ("VIDEONAME", "video-name", ""),
-    ("TEXT", "", "message-text"),
-    ("KEYWORD", "keyword", "keyword"),
-    ("SUBJECT", "message-subject", "message-subject"),
-    ("CONTENT", "content", "content"),
-    ("FILE", "file", "file"),
-];
-
-/// Fields of the v2 dialect that have no v1.3 counterpart.
-const V2_ONLY: &[&str] = &[
-    "operator-name",
-    "client-reference",
-    "campaign-ref",
-    "copy-to",
-];
-
-/// How a dialect writes a v1.3 field; `None` when it has no such field.
-pub fn dialect_name(canonical: &str, dialect: Dialect) -> Option<&str> {
-    if dialect == Dialect::V1 {
-        return Some(canonical);
-    }
-    if dialect == Dialect::V2 && V2_ONLY.contains(&canonical) {
-        return Some(canonical);
-    }
-    let (_, lower, v2) = NAMES.iter().find(|(c, _, _)| *c == canonical)?;
-    let name = if dialect == Dialect::Lower { lower } else { v2 };
-    (!name.is_empty()).then_some(*name)
-}
-
-/// The v1.3 name of a field written in a dialect (or in v1.3 itself).
-fn canonical_name(name: &str, dialect: Dialect) -> Option<&'static str> {
-    if let Some(known) = spec::KNOWN_FIELDS.iter().find(|k| **k == name) {
-        return Some(known);
-    }
-    if dialect == Dialect::V2 && name == "trackingid" {
-        return Some("TRACKINGID");
-    }
-    NAMES
-        .iter()
-        .find(|(_, lower, v2)| match dialect {
-            Dialect::Lower => *lower == name,
-            Dialect::V2 => *v2 == name,
-            Dialect::V1 => *lower == name || *v2 == name,
-        })
-        .map(|(c, _, _)| *c)
+/// How a dialect writes a v1.3 field (a v2-only field by its own name);
+/// `None` when it has no such field.
+pub fn dialect_name(canonical: &str, dialect: Dialect) -> Option<&'static str> {
+    dialects::written_name(dialect, canonical)
 }
 
 #[cfg(test)]

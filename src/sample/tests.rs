@@ -78,13 +78,11 @@ fn every_v1_sample_validates() {
 }
 
 #[test]
-#[ignore = "needs the lower-case XML reader"]
 fn every_lower_sample_validates() {
     every_sample_validates(Dialect::Lower);
 }
 
 #[test]
-#[ignore = "needs the v2 JSON reader"]
 fn every_v2_sample_validates() {
     every_sample_validates(Dialect::V2);
 }
