@@ -5,6 +5,7 @@
                               [--framing mixed|log|concat|wrapper|json|v2] [--gzip]
                               [--malformed-rate 0.002]
     python3 bench/gen_dump.py --dir DIR --files 20000 [--seed 1] [--gzip]
+    python3 bench/gen_dump.py --lifecycle 1000000 --out FILE [--seed 1]
 
 Standard library only. The output is a pure function of the arguments (a seeded
 random.Random drives everything, the log clock starts at a fixed instant).
@@ -27,6 +28,16 @@ timestamp, bad STATUS, unknown field `Status`) and about 0.2% are not
 well-formed (an unclosed tag, or a record cut short; `--malformed-rate 0`
 makes none, for the whole-document baselines of bench/run.sh). Counts: `postbacks` is
 every <POSTBACK> written, `invalid` and `malformed` are disjoint subsets of it.
+
+--lifecycle N writes the linked lifecycles of N messages (SMS, MMS, a few
+device-discovery ones) as log lines in the order a webhook receives them: a
+sent postback (N201, N101, N501), then after a known latency its final one
+(delivered, failed, expired, rejected, not supported), or none (pending); a
+few never leave (E201, E101), a few finals arrive without their sent postback
+(orphans), and about 3% of the postbacks are retried up to 5 times, 5 minutes
+apart, as the provider does. FILE.meta.json then also holds what `postback
+track --format json` must find: messages, states, duplicates, orphans and the
+exact nearest-rank latency percentiles.
 
 At the end one line goes to stderr and the same numbers to FILE.meta.json
 (DIR.meta.json in --dir mode, beside the directory, so that a run over DIR
@@ -650,6 +661,152 @@ def gen_dir(args):
           file=sys.stderr)
 
 
+LIFE_SPIDS = ["0001470", "0001890", "0001570", "0001650", "0001140", "0001770"]
+
+
+def gen_lifecycle(args):
+    """N messages' postbacks, interleaved by the time the webhook logs them."""
+    import heapq
+    from array import array
+    rng = random.Random(args.seed)
+    r = rng.random
+    n = args.lifecycle
+    out, raw = open_out(args.out, args.gzip)
+    t0 = 1714557600  # 2024-05-01T10:00:00Z, in seconds
+    heap = []  # (logged at, sequence, line text)
+    seq = 0
+    states = dict.fromkeys(["delivered", "failed", "expired", "rejected", "not_supported",
+                            "submit_failed", "pending"], 0)
+    latencies = array("q")
+    postbacks = duplicates = orphans = fallback = 0
+    written = 0
+    buf = []
+
+    def iso(ms):
+        t = time.gmtime(ms // 1000)
+        frac = ms % 1000
+        body = "%04d-%02d-%02dT%02d:%02d:%02d" % t[:6]
+        return body + (".%03dZ" % frac if frac else "Z")
+
+    def emit(at_ms, origin, code, status, tid, ts_ms, spid, to, frm, extra=""):
+        nonlocal seq, postbacks, duplicates
+        text = ("<POSTBACK><ORIGIN>%s</ORIGIN><CODE>%s</CODE><STATUS>%s</STATUS>%s<FROM>%s</FROM>"
+                "<TO>%s</TO><TRACKINGID>%s</TRACKINGID><SPID>%s</SPID><TIMESTAMP>%s</TIMESTAMP>"
+                "</POSTBACK>" % (origin, code, status, extra, frm, to, tid, spid, iso(ts_ms)))
+        copies = 1 + (rng.randrange(1, 6) if r() < 0.03 else 0)
+        for k in range(copies):
+            seq += 1
+            heapq.heappush(heap, (at_ms + k * 300_000, seq, text))
+        postbacks += copies
+        duplicates += copies - 1
+
+    def flush_until(ms):
+        nonlocal written, buf
+        while heap and heap[0][0] <= ms:
+            at, _, text = heapq.heappop(heap)
+            buf.append("%s INFO webhook body=%s\n" % (iso(at), text))
+        if len(buf) >= 20000:
+            data = "".join(buf).encode("utf-8")
+            out.write(data)
+            written += len(data)
+            buf = []
+
+    clock = t0 * 1000
+    for i in range(n):
+        clock += rng.randrange(1, 40)
+        x = r()
+        family = "sms" if x < 0.62 else "mms" if x < 0.97 else "ddm"
+        origin = "SMS_MT" if family == "sms" else "MMS_MT"
+        sent_code, final_ok = {"sms": ("N201", "N202"), "mms": ("N101", "N102"),
+                               "ddm": ("N501", "N502")}[family]
+        tid = base64.b64encode(b"%s_%d" % (family.upper().encode(), i)).decode("ascii")
+        spid = rng.choice(LIFE_SPIDS)
+        to = "1%03d%07d" % (rng.randrange(201, 990), rng.randrange(10000000))
+        frm = rng.choice(SHORT_CODES)
+        extra = "" if family == "sms" else "<SENTAS>MMS</SENTAS><MMSID>%d</MMSID>" % (30000 + i % 60000)
+        sent_ms = clock - rng.randrange(0, 3000)
+        y = r()
+        if y < 0.02:
+            states["submit_failed"] += 1
+            code = {"sms": "E201", "mms": "E101", "ddm": "E501"}[family]
+            details = "" if family == "sms" else "<STATUSDETAILS>Error fetching dynamic content</STATUSDETAILS>"
+            emit(clock, origin, code, "Message Failed", tid, sent_ms, spid, to, frm, extra + details)
+            flush_until(clock)
+            continue
+        # Latency: mostly seconds, a long tail of minutes and hours.
+        z = r()
+        if z < 0.80:
+            lat = rng.randrange(1000, 30000)
+        elif z < 0.97:
+            lat = rng.randrange(30000, 900000)
+        else:
+            lat = rng.randrange(900000, 4 * 3600000)
+        if r() > 0.05:
+            lat -= lat % 1000  # most timestamps are whole seconds
+        orphan = y >= 0.04 and r() < 0.005
+        if not orphan:
+            emit(clock, origin, sent_code, "Message Sent", tid, sent_ms, spid, to, frm, extra)
+        if y < 0.04:
+            states["pending"] += 1
+        else:
+            w = r()
+            if w < 0.88:
+                state, code, status = "delivered", final_ok, "Message Sent/Delivered"
+            elif family == "sms":
+                state, code, status = (("failed", "N202", "Message Sent/Failed") if w < 0.94 else
+                                       ("expired", "E202", "Message Sent/Expired") if w < 0.98 else
+                                       ("not_supported", "E202", "Message Sent/NotSupported"))
+            else:
+                e = "E102" if family == "mms" else "E502"
+                state, code, status = (("rejected", e, "Message Sent/Rejected") if w < 0.94 else
+                                       ("expired", e, "Message Sent/Expired") if w < 0.98 else
+                                       ("failed", e, "Message Sent/Failed"))
+            more = extra + "<AGGREGATORID>%s</AGGREGATORID>" % tid
+            if family == "mms" and state == "delivered" and r() < 0.1:
+                code = "N202"  # delivered as a fallback SMS
+                fallback += 1
+                more = more.replace("<SENTAS>MMS</SENTAS>", "<SENTAS>SMS</SENTAS>")
+            elif code in ("N102", "N502"):
+                more += "<HANDSET>%s</HANDSET>" % rng.choice(HANDSETS)
+            elif code[0] == "E" and family != "sms":
+                more += "<STATUSDETAILS>%s</STATUSDETAILS>" % rng.choice(STATUSDETAILS_FAIL)
+            states[state] += 1
+            final_ms = sent_ms + lat
+            emit(clock + lat + rng.randrange(0, 2000), origin, code, status, tid, final_ms,
+                 spid, to, frm, more)
+            if orphan:
+                orphans += 1
+            else:
+                latencies.append(lat)
+        flush_until(clock)
+    flush_until(float("inf"))
+    data = "".join(buf).encode("utf-8")
+    out.write(data)
+    written += len(data)
+    out.close()
+    if raw is not None:
+        raw.close()
+    lat = sorted(latencies)
+
+    def rank(q):
+        if not lat:
+            return None
+        k = min(len(lat), max(1, -(-int(q * len(lat) * 1000000) // 1000000)))
+        return lat[k - 1] / 1000.0
+
+    meta = {"bytes": written, "postbacks": postbacks, "invalid": 0, "malformed": 0,
+            "track": {"postbacks": postbacks, "tracked": postbacks - duplicates,
+                      "duplicates": duplicates, "untracked": 0, "messages": n,
+                      "states": states, "orphans": orphans, "fallback": fallback,
+                      "latency_s": {"count": len(lat), "p50": rank(0.5), "p90": rank(0.9),
+                                    "p99": rank(0.99), "max": lat[-1] / 1000.0 if lat else None}}}
+    with open(args.out + ".meta.json", "w") as f:
+        json.dump(meta, f)
+        f.write("\n")
+    print("wrote %d bytes, %d postbacks of %d messages to %s" % (written, postbacks, n, args.out),
+          file=sys.stderr)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(
         description="Generate a realistic Skycore postback log dump for benchmarks.")
@@ -658,6 +815,8 @@ def main(argv=None):
     p.add_argument("--out", help="output file")
     p.add_argument("--dir", help="write one-postback files DIR/00000.xml ... instead")
     p.add_argument("--files", type=int, default=20000, help="number of files in --dir mode")
+    p.add_argument("--lifecycle", type=int, metavar="N",
+                   help="write the linked postbacks of N messages (for postback track) instead")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--framing", choices=["mixed", "log", "concat", "wrapper", "json", "v2"],
                    default="mixed")
@@ -670,7 +829,11 @@ def main(argv=None):
         p.error("--malformed-rate must be between 0 and %g" % (1 - INVALID_RATE))
     if bool(args.out) == bool(args.dir):
         p.error("give exactly one of --out FILE or --dir DIR")
-    if args.dir:
+    if args.lifecycle is not None:
+        if args.dir or args.lifecycle < 1:
+            p.error("--lifecycle N needs --out FILE and N >= 1")
+        gen_lifecycle(args)
+    elif args.dir:
         if args.files < 0:
             p.error("--files must be >= 0")
         gen_dir(args)

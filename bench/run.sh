@@ -6,7 +6,10 @@
 #
 # Environment:
 #   RUNS=3                  times each command runs; the fastest run is reported
-#   SECTIONS="mixed gzip concat log wrapper json v2 files"   which corpora to run
+#   SECTIONS="mixed gzip concat log wrapper json v2 files track"   which corpora to run
+#   TRACK_MESSAGES=1000000  messages in the track corpus (linked lifecycles); the track
+#                           section also streams it ten times over (TRACKINGIDs prefixed
+#                           0-9) into `postback track -` for peak RSS at ten times as many
 #   DOM_MAX=300M            xmlstarlet and xq load the whole document into memory
 #                           (about 12x its size): inputs larger than this skip them
 #
@@ -23,10 +26,12 @@ SIZE="${1:-100M}"
 [[ $SIZE =~ ^[0-9]+(\.[0-9]+)?[KkMmGg]?$ ]] || die "bad SIZE '$SIZE' (use e.g. 100M or 1G)"
 RUNS="${RUNS:-3}"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$RUNS'"
-SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json v2 files}"
+SECTIONS="${SECTIONS:-mixed gzip concat log wrapper json v2 files track}"
 for s in $SECTIONS; do
-  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|v2|files)$ ]] || die "unknown section '$s' in SECTIONS"
+  [[ $s =~ ^(mixed|gzip|concat|log|wrapper|json|v2|files|track)$ ]] || die "unknown section '$s' in SECTIONS"
 done
+TRACK_MESSAGES="${TRACK_MESSAGES:-1000000}"
+[[ $TRACK_MESSAGES =~ ^[1-9][0-9]*$ ]] || die "TRACK_MESSAGES must be a positive integer, not '$TRACK_MESSAGES'"
 DOM_MAX="${DOM_MAX:-300M}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,6 +89,7 @@ WRAPPER="$OUT/wrapper-$SIZE.xml"
 JSON="$OUT/json-$SIZE.jsonl"
 V2="$OUT/v2-$SIZE.ndjson"
 DIR="$OUT/files-20k"
+LIFE="$OUT/lifecycle-$TRACK_MESSAGES.log"
 
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 if want mixed || want gzip; then generate "$MIXED" --framing mixed; fi
@@ -108,6 +114,11 @@ if want wrapper; then generate "$WRAPPER" --framing wrapper --malformed-rate 0; 
 if want log; then generate "$LOG" --framing log; fi
 if want json; then generate "$JSON" --framing json; fi
 if want v2; then generate "$V2" --framing v2; fi
+if want track && [[ ! -f $LIFE || ! -f $LIFE.meta.json ]]; then
+  echo "==> generating $LIFE ($TRACK_MESSAGES messages)" >&2
+  rm -f "$LIFE" "$LIFE.meta.json"
+  python3 bench/gen_dump.py --lifecycle "$TRACK_MESSAGES" --out "$LIFE"
+fi
 if want files && [[ ! -d $DIR || ! -f $DIR.meta.json ]]; then
   echo "==> generating $DIR ($FILES files)" >&2
   rm -rf "$DIR" "$DIR.meta.json"
@@ -339,6 +350,36 @@ if want files; then
   row csv-j1 - - -- "$BIN" convert --to csv --jobs 1 "$DIR"
   row csv - csv-j1 -- "$BIN" convert --to csv "$DIR"
 fi
+
+if want track; then
+  section track "linked lifecycles of $TRACK_MESSAGES messages, as log lines: $(show "$LIFE")" \
+    "$LIFE.meta.json" "$LIFE" "validate=@ref"
+  row validate - - -- "$BIN" validate -q "$LIFE"
+  row track - validate -- "$BIN" track --format json "$LIFE"
+  row validate-j1 - - -- "$BIN" validate -q --jobs 1 "$LIFE"
+  row track-j1 - validate-j1 -- "$BIN" track --format json --jobs 1 "$LIFE"
+  # What track found against what the generator wrote (percentiles within 0.1 %).
+  "$BIN" track --format json "$LIFE" >"$TMP/track.json"
+  python3 - "$LIFE.meta.json" "$TMP/track.json" <<'PY' || FAILED=1
+import json, sys
+want = json.load(open(sys.argv[1]))["track"]
+got = json.load(open(sys.argv[2]))
+bad = []
+for key, value in want.items():
+    if key == "latency_s":
+        for q, v in value.items():
+            g = got[key][q]
+            if (v is None) != (g is None) or (v is not None and abs(g - v) > v / 1000):
+                bad.append("latency_s.%s %s, generated %s" % (q, g, v))
+    elif got[key] != value:
+        bad.append("%s %s, generated %s" % (key, got[key], value))
+print("  track --format json vs the generated outcomes: " + ("all %d keys agree" % len(want) if not bad else "DIFFER: " + "; ".join(bad)))
+sys.exit(1 if bad else 0)
+PY
+  TEN=$((TRACK_MESSAGES * 10))
+  row track-x10 "sed x10 | postback track --format json - ($TEN messages)" - -- \
+    bash -c 'for k in 0 1 2 3 4 5 6 7 8 9; do sed "s/<TRACKINGID>/&$k/" "$1"; done | "$2" track --format json -' _ "$LIFE" "$BIN"
+fi
 mv "$RESULTS.tmp" "$RESULTS"
 
 # ---------------------------------------------------------------------------
@@ -388,12 +429,21 @@ done
 if want gzip; then
   check "gzip: validate FILE.gz vs gzip -dc >/dev/null" "$(speedup gzip.gzip gzip.validate)" 1
 fi
+if want track; then
+  check "track: track vs validate (default jobs)" "$(speedup track.validate track.track)" 0.8
+  check "track: track --jobs 1 vs validate --jobs 1" "$(speedup track.validate-j1 track.track-j1)" 0.8
+  check "track:   the same by CPU time (load-independent)" "$(cpu_speedup track.validate-j1 track.track-j1)" 0.8
+  awk -F'\t' -v n="$TRACK_MESSAGES" '$1 == "track" && $2 == "track" { one = $7 } $1 == "track" && $2 == "track-x10" { ten = $7 }
+    END { if (one && ten) printf "  %-62s %6.1f bytes (peak RSS %.0f MiB at %d, %.0f MiB at %d messages)\n",
+      "track: peak RSS per message, 1x to 10x", (ten - one) * 1048576 / (9 * n), one, n, ten, 10 * n }' "$RESULTS" 2>/dev/null || true
+fi
 if want files; then
   check "files: validate (default jobs) vs --jobs 1" "$(speedup files.validate-j1 files.validate)" 1.7
   check "files: convert --to csv (default jobs) vs --jobs 1" "$(speedup files.csv-j1 files.csv)" 1.7
 fi
 # Peak RSS of every postback row, and against the other size's results if there are any.
-awk -F'\t' 'NR > 1 && $3 ~ /^postback / {
+# track holds its finished messages (about 50 bytes each): its section is left out.
+awk -F'\t' 'NR > 1 && $3 ~ /^postback / && $1 != "track" {
     if ($7 + 0 > max) { max = $7 + 0; at = $3 }
     if ($7 + 0 >= 16) over = over "\n      " $3 " (" $7 " MiB)"
   }
@@ -407,7 +457,7 @@ for other in "$OUT"/results-*.tsv; do
   [[ -f $other && $other != "$RESULTS" ]] || continue
   awk -F'\t' -v this="$SIZE" -v that="$(basename "$other" .tsv | sed 's/^results-//')" '
     FNR == 1 { file++; next }
-    $3 ~ /^postback / && $1 != "files" {
+    $3 ~ /^postback / && $1 != "files" && $1 != "track" {
       k = $1 "." $2
       if (file == 1) a[k] = $7; else b[k] = $7
     }

@@ -108,6 +108,18 @@ Exit status: 0 printed, 2 no such code (or no field set for it in that dialect).
     )]
     Sample(SampleArgs),
 
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  postback completions bash > ~/.local/share/bash-completion/completions/postback\n  postback completions zsh > ~/.zfunc/_postback     # with fpath+=~/.zfunc before compinit\n  postback completions fish > ~/.config/fish/completions/postback.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Write man pages: postback(1) on stdout, or one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  postback man | man -l -\n  postback man --dir ~/.local/share/man/man1 && man postback-validate"
+    )]
+    Man(ManArgs),
+
     /// Receive postbacks over HTTP: archive, show and forward each one.
     #[command(
         after_help = "Examples:\n  postback listen\n  postback listen --archive hooks.ndjson --forward-to http://127.0.0.1:3000/hooks\n  postback listen --format json | jq -c 'select(.valid | not)'\n  postback sample N201 | postback replay --to http://127.0.0.1:8080/\n\n\
@@ -132,6 +144,21 @@ One line per response on stdout; counts by status and p50/p99 latency on stderr.
 Exit status: 0 all answered 2xx, 1 a non-2xx answer or a connection error, 2 an input could not be read."
     )]
     Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write postback.1 and a postback-COMMAND.1 page for every command into DIR
+    /// (created if missing) instead of postback.1 on standard output.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where postbacks are read from, shared by every command that reads them.
@@ -563,26 +590,42 @@ fn parse_assignment(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024).
+/// The smallest and largest record size limits: below 64 bytes no postback
+/// fits; above 1 GiB one record would not fit in memory next to its reading.
+pub const MIN_RECORD_SIZE: usize = 64;
+pub const MAX_RECORD_SIZE: usize = 1 << 30;
+
+/// Parses a size such as `1048576`, `512K`, `4M` or `1G` (powers of 1024;
+/// `KB`, `KiB` and a trailing `B` are accepted too), between 64 bytes and 1 GiB.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
     let upper = text.to_ascii_uppercase();
-    let digits = upper.trim_end_matches(['B', 'I']);
-    let (number, unit) = match digits.char_indices().last() {
-        Some((i, 'K')) => (&digits[..i], 1024),
-        Some((i, 'M')) => (&digits[..i], 1024 * 1024),
-        Some((i, 'G')) => (&digits[..i], 1024 * 1024 * 1024),
-        _ => (digits, 1),
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (number, unit) = upper.split_at(digits_end);
+    let scale = match unit.trim_start() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1024,
+        "M" | "MB" | "MIB" => 1024 * 1024,
+        "G" | "GB" | "GIB" => 1024 * 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; write e.g. 1048576, 512K or 4M"
+            ))
+        }
     };
     let n: usize = number
-        .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a size; write e.g. 1048576, 512K or 4M"))?;
-    match n.checked_mul(unit) {
-        Some(0) | None => Err(format!(
-            "`{text}` is not a usable size; write e.g. 512K or 4M"
+    match n.checked_mul(scale) {
+        Some(size) if (MIN_RECORD_SIZE..=MAX_RECORD_SIZE).contains(&size) => Ok(size),
+        Some(size) if size < MIN_RECORD_SIZE => Err(format!(
+            "`{text}` is too small: no postback fits in under {MIN_RECORD_SIZE} bytes"
         )),
-        Some(size) => Ok(size),
+        _ => Err(format!(
+            "`{text}` is too large: the most is 1G (one record is held in memory whole)"
+        )),
     }
 }
 
@@ -604,6 +647,21 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("64"), Ok(64));
+        assert_eq!(parse_size("2kb"), Ok(2048));
+        for bad in [
+            "10",
+            "4BIBIB",
+            "1KK",
+            "K",
+            "2G",
+            "18446744073709551615",
+            "1.5M",
+            "-1",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -5,9 +5,9 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use flate2::bufread::MultiGzDecoder;
+use flate2::bufread::GzDecoder;
 
 /// The name standard input goes by in findings.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -100,6 +100,7 @@ impl<R: Read> Read for Counting<R> {
 
 /// Peeks at the first bytes: gzip's magic number means a gzip stream
 /// (several members, as `cat a.gz b.gz` makes, are read one after another).
+/// Other compressions and UTF-16 are refused, saying what the input is.
 fn decompress<R: BufRead + Send + 'static>(
     mut reader: R,
 ) -> io::Result<(Box<dyn Read + Send>, bool)> {
@@ -111,10 +112,192 @@ fn decompress<R: BufRead + Send + 'static>(
         }
     };
     if head.starts_with(&[0x1f, 0x8b]) {
-        Ok((Box::new(MultiGzDecoder::new(reader)), true))
-    } else {
-        Ok((Box::new(reader), false))
+        return Ok((Box::new(GzMembers::new(reader)), true));
     }
+    if let Some(what) = unread_kind(head) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, what));
+    }
+    Ok((Box::new(reader), false))
+}
+
+/// What an input that is not read is, and what to do instead.
+fn unread_kind(head: &[u8]) -> Option<String> {
+    const COMPRESSED: [(&[u8], &str, &str); 3] = [
+        (&[0x28, 0xb5, 0x2f, 0xfd], "zstd", "zstd -dc"),
+        (b"BZh", "bzip2", "bzip2 -dc"),
+        (&[0xfd, b'7', b'z', b'X', b'Z', 0], "xz", "xz -dc"),
+    ];
+    for (magic, name, tool) in COMPRESSED {
+        if head.starts_with(magic) {
+            return Some(format!(
+                "is {name}-compressed and was not read (postback reads text and gzip): \
+                 decompress it first, e.g. {tool} FILE | postback ..."
+            ));
+        }
+    }
+    let utf16 = match head {
+        [0xff, 0xfe, ..] => Some("UTF-16LE"),
+        [0xfe, 0xff, ..] => Some("UTF-16BE"),
+        _ => None,
+    }?;
+    Some(format!(
+        "is {utf16} text (it starts with a UTF-16 byte order mark) and was not read \
+         (postback reads UTF-8): convert it first, e.g. iconv -f UTF-16 -t UTF-8 FILE | postback ..."
+    ))
+}
+
+/// Bytes after the last gzip member that are not another member: ignored,
+/// as gzip does, with a warning. Carried as the read error that ends the
+/// input, so that what was decoded is kept and the input counts as read.
+#[derive(Debug)]
+pub struct TrailingData {
+    /// Only zero bytes (block padding, as tape and `dd` leave).
+    pub zeros: bool,
+}
+
+impl std::fmt::Display for TrailingData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.zeros {
+            f.write_str("trailing zero bytes after the gzip data were ignored")
+        } else {
+            f.write_str("trailing data that is not gzip was ignored after the gzip data")
+        }
+    }
+}
+
+impl std::error::Error for TrailingData {}
+
+/// Whether a read error is only trailing data after gzip: a warning.
+pub fn is_trailing_data(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|e| e.is::<TrailingData>())
+}
+
+/// gzip members one after another, then (maybe) trailing data.
+struct GzMembers<R: BufRead> {
+    member: Option<GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzMembers<R> {
+    fn new(reader: R) -> Self {
+        GzMembers {
+            member: Some(GzDecoder::new(reader)),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = &mut self.member else {
+                return Ok(0);
+            };
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member ended: another one, the end, or trailing data.
+            let Some(mut inner) = self.member.take().map(GzDecoder::into_inner) else {
+                return Ok(0);
+            };
+            let head = inner.fill_buf()?;
+            if head.is_empty() {
+                return Ok(0);
+            }
+            if head.starts_with(&[0x1f, 0x8b]) {
+                self.member = Some(GzDecoder::new(inner));
+                continue;
+            }
+            let mut zeros = true;
+            loop {
+                let head = inner.fill_buf()?;
+                if head.is_empty() {
+                    break;
+                }
+                zeros &= head.iter().all(|&b| b == 0);
+                let len = head.len();
+                inner.consume(len);
+                if !zeros {
+                    break;
+                }
+            }
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                TrailingData { zeros },
+            ));
+        }
+    }
+}
+
+/// A file's identity: its device and inode, the same however it is named
+/// (hard links, symlinks, `/proc/self/fd/0`, `dir/../file`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn from_meta(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        }
+    }
+
+    /// The identity of what `path` names (following symlinks), if it exists.
+    #[cfg(unix)]
+    pub fn of(path: &Path) -> Option<Self> {
+        std::fs::metadata(path).ok().map(|m| Self::from_meta(&m))
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(_: &Path) -> Option<Self> {
+        None
+    }
+
+    #[cfg(unix)]
+    fn of_file(file: &File) -> Option<Self> {
+        file.metadata().ok().map(|m| Self::from_meta(&m))
+    }
+
+    #[cfg(not(unix))]
+    fn of_file(_: &File) -> Option<Self> {
+        None
+    }
+}
+
+/// The identity of what standard input is (a file redirected with `<`).
+#[cfg(unix)]
+pub fn stdin_id() -> Option<FileId> {
+    use std::os::fd::AsFd;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    FileId::of_file(&File::from(fd))
+}
+
+#[cfg(not(unix))]
+pub fn stdin_id() -> Option<FileId> {
+    None
+}
+
+/// Files this process writes: never read as inputs, even when they sit in
+/// a directory being read.
+static NEVER_READ: Mutex<Vec<FileId>> = Mutex::new(Vec::new());
+
+/// Keeps `file` (an output being written) out of every directory walk.
+pub fn never_read(file: &File) {
+    if let Some(id) = FileId::of_file(file) {
+        NEVER_READ
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(id);
+    }
+}
+
+fn is_never_read(path: &Path) -> bool {
+    let written = NEVER_READ.lock().unwrap_or_else(|e| e.into_inner());
+    !written.is_empty() && FileId::of(path).is_some_and(|id| written.contains(&id))
 }
 
 /// A path that could not be turned into inputs.
@@ -153,7 +336,9 @@ fn walk(dir: &Path, inputs: &mut Vec<Result<Source, PathError>>) {
     for entry in walkdir::WalkDir::new(dir).follow_links(true) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                found.push(Ok(Source::File(entry.into_path())))
+                if !is_never_read(entry.path()) {
+                    found.push(Ok(Source::File(entry.into_path())))
+                }
             }
             Ok(_) => {}
             Err(err) => {

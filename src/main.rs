@@ -9,7 +9,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // `postback validate --version` names the program, not "postback-validate".
+        Err(err) if err.kind() == clap::error::ErrorKind::DisplayVersion => {
+            println!("postback {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => err.exit(),
+    };
     match cmd::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

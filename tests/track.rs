@@ -280,3 +280,42 @@ fn json_is_the_same_whatever_the_number_of_jobs() {
     let human3 = exec(&["track", "-j", "3", "tests/fixtures"]);
     assert_eq!(human1.stdout, human3.stdout);
 }
+
+#[test]
+fn messages_are_joined_across_dialects() {
+    let doc = json(&[
+        "track",
+        "--format",
+        "json",
+        "tests/fixtures/track/mixed-dialects.log",
+    ]);
+    assert_eq!(doc["postbacks"], 4);
+    assert_eq!(doc["messages"], 2);
+    assert_eq!(doc["states"]["delivered"], 1);
+    assert_eq!(doc["states"]["rejected"], 1, "v2 E102 Rejected");
+    assert_eq!(doc["latency_s"]["p50"], 9.5);
+    assert_eq!(doc["latency_s"]["max"], 60.0);
+    assert_eq!(
+        doc["groups"][1]["key"], "31026",
+        "the lower-case operator-id"
+    );
+}
+
+#[test]
+fn timeline_as_json() {
+    let doc = json(&["track", "--id", "s-retried", "--format", "json", CAPTURE]);
+    assert_eq!(doc["tracking_id"], "s-retried");
+    let message = &doc["messages"][0];
+    assert_eq!(message["family"], "sms");
+    assert_eq!(message["state"], "delivered");
+    assert_eq!(message["latency_s"], 7.0);
+    let dups: Vec<bool> = message["postbacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["duplicate"].as_bool().unwrap())
+        .collect();
+    assert_eq!(dups, [false, true, true, false, true]);
+    assert_eq!(message["postbacks"][0]["line"], 3);
+    assert_eq!(message["postbacks"][0]["utc"], "2024-05-01T10:00:00Z");
+}

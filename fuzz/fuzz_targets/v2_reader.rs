@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 use postback::check::check;
 use postback::dialect::{v2, Dialect};
 use postback::json;
-use postback::render::convert::Format;
+use postback::render::convert::{Format, RecordWriter as _};
 
 fuzz_target!(|data: &[u8]| {
     let mut text = data.to_vec();

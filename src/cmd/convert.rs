@@ -6,9 +6,8 @@
 //! parts, findings and rejects in input order, so the output is the same for
 //! any `--jobs`.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use postback::engine::{Located, Record};
@@ -21,8 +20,8 @@ use postback::render::convert::{
 use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
-use super::validate::plural;
-use super::{check_stdin, read_jobs_live, stdout, Emit, Outcome};
+use super::output::{self, Destination};
+use super::{check_stdin, read_jobs_live, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
 
 /// Converts records; runs on any worker. What it makes of a run of records
@@ -157,42 +156,6 @@ impl Convert {
     }
 }
 
-/// A file whose write errors name it, so that "No space left on device"
-/// says where; the error's kind is kept.
-struct Named<W> {
-    inner: W,
-    name: String,
-}
-
-impl<W: Write> Named<W> {
-    fn wrap(&self, err: io::Error) -> io::Error {
-        io::Error::new(err.kind(), format!("{}: {err}", self.name))
-    }
-}
-
-impl<W: Write> Write for Named<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf).map_err(|e| self.wrap(e))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush().map_err(|e| self.wrap(e))
-    }
-}
-
-/// Creates (or truncates) a file to write into, buffered.
-fn create(path: &Path) -> Result<BufWriter<Named<File>>> {
-    let file = File::create(path)
-        .with_context(|| format!("cannot create {}", escape(&path.display().to_string())))?;
-    Ok(BufWriter::with_capacity(
-        64 * 1024,
-        Named {
-            inner: file,
-            name: escape(&path.display().to_string()).into_owned(),
-        },
-    ))
-}
-
 /// The format named by `--to`, else the one `-o`'s extension implies.
 fn choose_format(to: Option<ConvertFormat>, output: Option<&Path>) -> Result<ConvertFormat> {
     if let Some(format) = to {
@@ -236,44 +199,21 @@ fn columns(fields: Option<&[String]>) -> Result<Vec<String>> {
     Ok(columns)
 }
 
-/// Whether two paths name the same file (for files that exist), or are
-/// spelled the same (for those that do not yet).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
-
-/// Refuses to truncate an input by writing an output over it.
+/// Refuses outputs that would destroy an input, and `--rejects -`.
 fn check_outputs(args: &ConvertArgs) -> Result<()> {
-    let outputs: Vec<(&str, &PathBuf)> = [
-        ("-o", args.output.as_ref()),
-        ("--rejects", args.rejects.as_ref()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, path)| Some((flag, path?)))
-    .filter(|(_, path)| path.as_os_str() != "-")
-    .collect();
-    if let [(_, a), (_, b)] = outputs[..] {
-        if same_file(a, b) {
-            bail!("-o and --rejects name the same file; give them different files");
-        }
+    if let Some(rejects) = &args.rejects {
+        output::refuse_dash(
+            "--rejects",
+            rejects,
+            "rejected records are kept in a file (standard output carries the conversion, \
+             standard error the findings); give a path",
+        )?;
     }
-    for (flag, output) in &outputs {
-        if let Some(input) = args
-            .input
-            .paths
-            .iter()
-            .find(|p| p.as_os_str() != "-" && same_file(p, output))
-        {
-            bail!(
-                "{flag} {} is also an input: writing it would destroy it before it is read",
-                escape(&input.display().to_string())
-            );
-        }
-    }
-    Ok(())
+    let outputs: Vec<(&str, &Path)> = [("-o", &args.output), ("--rejects", &args.rejects)]
+        .into_iter()
+        .filter_map(|(flag, path)| Some((flag, path.as_deref()?)))
+        .collect();
+    output::check_outputs(&outputs, &args.input.paths)
 }
 
 pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
@@ -295,10 +235,8 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     // or truncated for nothing.
     check_stdin(&args.input)?;
 
-    let (out, to_terminal): (Box<dyn Write>, bool) = match output {
-        Some(path) => (Box::new(create(path)?), false),
-        None => (stdout(), io::stdout().is_terminal()),
-    };
+    let to_terminal = output.is_none() && io::stdout().is_terminal();
+    let out = Destination::to(output)?;
     let format = match to {
         ConvertFormat::Json => Format::Json,
         ConvertFormat::Ndjson => Format::Ndjson,
@@ -313,7 +251,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     };
     let mut assembly = Assembly::new(out, &format).context("cannot write output")?;
     let mut rejects = match &args.rejects {
-        Some(path) => Some(create(path)?),
+        Some(path) => Some(Destination::file(path)?),
         None => None,
     };
     let stderr_tty = io::stderr().is_terminal();
@@ -356,15 +294,29 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             rejects.write_all(&converted.rejects)?;
         }
         Ok(())
-    })?;
+    });
+    let stats = match stats {
+        Ok(stats) => stats,
+        Err(err) => return Err(abandoned(err, assembly.into_inner(), rejects)),
+    };
     let open = !stats.output_closed
         && match assembly.finish() {
             Ok(()) => true,
             Err(err) if err.kind() == io::ErrorKind::BrokenPipe => false,
-            Err(err) => return Err(anyhow::Error::new(err).context("cannot write output")),
+            Err(err) => {
+                let err = anyhow::Error::new(err).context("cannot write output");
+                return Err(abandoned(err, assembly.into_inner(), rejects));
+            }
         };
-    if let Some(rejects) = &mut rejects {
-        rejects.flush().context("cannot write rejects")?;
+    // A run cut short, or with nothing readable, leaves the previous files.
+    let keep = !stats.interrupted && (stats.inputs_read > 0 || stats.inputs_failed == 0);
+    let mut notes = Vec::new();
+    notes.extend(assembly.into_inner().close(keep)?);
+    if let Some(rejects) = rejects {
+        notes.extend(rejects.close(keep)?);
+    }
+    for note in notes {
+        let _ = writeln!(io::stderr(), "postback: {note}: the run did not complete");
     }
 
     if open && !args.quiet {
@@ -377,7 +329,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
                 0 => String::new(),
                 n => format!("{n} filtered out, "),
             },
-            plural(stats.inputs_read, "input")
+            stats.inputs()
         );
         summary.push_str(&stats.summary_tail());
         let paint = Paint::new(color.enabled(stderr_tty));
@@ -394,6 +346,20 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         Outcome::Clean
     };
     Ok(rejected.max(stats.outcome()))
+}
+
+/// The error of a run that failed while writing, with what became of the
+/// output files (the previous ones are left as they were).
+fn abandoned(err: anyhow::Error, out: Destination, rejects: Option<Destination>) -> anyhow::Error {
+    let notes: Vec<String> = out
+        .abandon()
+        .into_iter()
+        .chain(rejects.and_then(Destination::abandon))
+        .collect();
+    if notes.is_empty() {
+        return err;
+    }
+    anyhow::anyhow!("{err:#}; {}", notes.join("; "))
 }
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 
 mod carriers;
 mod codes;
+mod completions;
 mod convert;
 mod inspect;
 mod listen;
+mod man;
+pub mod output;
 mod progress;
 mod replay;
 mod sample;
@@ -20,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 
 use anyhow::{bail, Result};
 use postback::engine::Options;
-use postback::input::expand;
+use postback::input::{self, expand};
 use postback::parallel::{self, Event, Job};
 use postback::render::terminal::escape;
 
@@ -61,6 +64,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Carriers(args) => carriers::run(args, cli.color),
         Command::Track(args) => track::run(args, cli.color),
         Command::Sample(args) => sample::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
         Command::Listen(args) => listen::run(args, cli.color),
         Command::Replay(args) => replay::run(args, cli.color),
     }
@@ -81,8 +86,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub struct ReadStats {
     /// Inputs read to their end.
     pub inputs_read: u64,
-    /// Inputs that could not be opened or read to their end.
+    /// Inputs that could not be opened.
     pub inputs_failed: u64,
+    /// Inputs read in part (counted in `inputs_read` too): a truncated or
+    /// corrupt gzip stream, a read error midway; what came before counts.
+    pub partly_read: u64,
     /// The output's reader went away: stop quietly, print no summary.
     pub output_closed: bool,
     /// Ctrl-C or SIGTERM ended reading early.
@@ -93,7 +101,7 @@ impl ReadStats {
     pub fn outcome(&self) -> Outcome {
         if self.interrupted {
             Outcome::Interrupted
-        } else if self.inputs_failed > 0 {
+        } else if self.inputs_failed > 0 || self.partly_read > 0 {
             Outcome::Trouble
         } else {
             Outcome::Clean
@@ -102,6 +110,15 @@ impl ReadStats {
 }
 
 impl ReadStats {
+    /// "3 inputs", or "3 inputs (1 partly read)".
+    pub fn inputs(&self) -> String {
+        let mut text = validate::plural(self.inputs_read, "input");
+        if self.partly_read > 0 {
+            text.push_str(&format!(" ({} partly read)", self.partly_read));
+        }
+        text
+    }
+
     /// What a summary line adds after its counts: inputs that could not be
     /// read, and whether the run was cut short.
     pub fn summary_tail(&self) -> String {
@@ -214,6 +231,14 @@ pub fn read_jobs_live<J: Job>(
                 name,
                 error,
                 partial,
+            } if partial && input::is_trailing_data(&error) => {
+                progress.suspend(|| report_input_warning(&name, &error));
+                stats.inputs_read += 1;
+            }
+            Event::InputFailed {
+                name,
+                error,
+                partial,
             } => {
                 let error = if partial {
                     io::Error::new(
@@ -226,7 +251,12 @@ pub fn read_jobs_live<J: Job>(
                     error
                 };
                 progress.suspend(|| report_input_error(&name, &error));
-                stats.inputs_failed += 1;
+                if partial {
+                    stats.inputs_read += 1;
+                    stats.partly_read += 1;
+                } else {
+                    stats.inputs_failed += 1;
+                }
             }
         }
         Ok(())
@@ -246,12 +276,19 @@ pub fn read_jobs_live<J: Job>(
     }
 }
 
+fn report_input_warning(name: &str, err: &io::Error) {
+    let _ = writeln!(io::stderr(), "postback: {}: warning: {}", escape(name), err);
+}
+
 fn report_input_error(name: &str, err: &io::Error) {
     let _ = writeln!(io::stderr(), "postback: {}: {}", escape(name), err);
 }
 
 /// Standard output, buffered for speed when it is not a terminal.
 pub fn stdout() -> Box<dyn Write> {
+    if output::stdout_closed() {
+        return Box::new(output::ClosedStdout);
+    }
     let stdout = io::stdout();
     if stdout.is_terminal() {
         Box::new(io::LineWriter::new(stdout.lock()))

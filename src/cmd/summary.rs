@@ -58,7 +58,7 @@ impl Verdicts {
         let mut line = format!(
             "{} checked in {}: {} valid, {} with errors, {} with warnings",
             plural(self.checked, "postback"),
-            plural(stats.inputs_read, "input"),
+            stats.inputs(),
             self.valid,
             self.with_errors,
             self.with_warnings,
@@ -93,11 +93,7 @@ impl Verdicts {
     /// "no postback found in 2 inputs", when that is so: an empty file, noise,
     /// or a payload in a form no reader knows.
     pub fn nothing_found(&self, stats: &ReadStats) -> Option<String> {
-        (self.checked == 0 && stats.inputs_read > 0 && !stats.interrupted).then(|| {
-            format!(
-                "postback: no postback found in {}",
-                plural(stats.inputs_read, "input")
-            )
-        })
+        (self.checked == 0 && stats.inputs_read > 0 && !stats.interrupted)
+            .then(|| format!("postback: no postback found in {}", stats.inputs()))
     }
 }

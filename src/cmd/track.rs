@@ -12,7 +12,8 @@ use postback::engine::Record;
 use postback::parallel::Job;
 use postback::render::terminal::{escape, Paint};
 use postback::render::track::{
-    write_human, write_json, write_timeline, MessagesCsv, MessagesNdjson, Timeline,
+    write_human, write_json, write_timeline, write_timeline_json, MessagesCsv, MessagesNdjson,
+    Timeline,
 };
 use postback::track::observe::{sight, Sighting};
 use postback::track::{By, MessageSink, Tracker};
@@ -126,7 +127,7 @@ pub fn run(args: TrackArgs, color: ColorChoice) -> Result<Outcome> {
     let paint = Paint::new(color.enabled(io::stdout().is_terminal()));
     let mut out = stdout();
     let written = match (id, args.format) {
-        (Some(id), _) => {
+        (Some(id), format) => {
             let mut families: Vec<_> = timeline
                 .sightings
                 .iter()
@@ -144,7 +145,10 @@ pub fn run(args: TrackArgs, color: ColorChoice) -> Result<Outcome> {
                 }
                 reports.push((family, one.finish(args.stuck_after, &mut ())?));
             }
-            write_timeline(&mut out, id, &timeline, &reports, paint)
+            match format {
+                TrackFormat::Json => write_timeline_json(&mut out, id, &timeline, &reports),
+                TrackFormat::Human => write_timeline(&mut out, id, &timeline, &reports, paint),
+            }
         }
         (None, TrackFormat::Json) => write_json(&mut out, &report),
         (None, TrackFormat::Human) => write_human(&mut out, &report, stats.inputs_read, paint),

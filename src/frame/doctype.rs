@@ -13,11 +13,23 @@ impl<R: Read> Framer<R> {
     /// Returns where the DOCTYPE is once the buffer has moved to read more.
     pub(super) fn try_doctype(&mut self, at: usize) -> (usize, DoctypeStep) {
         let mut at = at;
+        // A second DOCTYPE ends the first one's document (or shows it broken),
+        // so no byte is looked at for two of them: linear however many come.
+        let mut next_from = at + 9;
+        let mut next = None;
         loop {
+            if next.is_none() {
+                next = self
+                    .doctype
+                    .find(&self.buf[next_from..self.end])
+                    .map(|i| next_from + i);
+                next_from = self.end.saturating_sub(8).max(next_from);
+            }
             // Decide on at most the size limit's worth of bytes, so the
             // answer does not depend on how much the last read brought in.
-            let window_end = self.end.min(at + self.max_record + 1);
-            let eof = self.eof && window_end == self.end;
+            let limit_end = at.saturating_add(self.max_record).saturating_add(1);
+            let window_end = self.end.min(limit_end).min(next.unwrap_or(usize::MAX));
+            let eof = (self.eof && window_end == self.end) || next == Some(window_end);
             let window = &self.buf[..window_end];
             match doctype_document(window, at, eof, self.max_record) {
                 DoctypeScan::Step(step) => return (at, step),
@@ -40,6 +52,7 @@ impl<R: Read> Framer<R> {
                 DoctypeScan::NeedMore => {
                     let shift = self.fill_keeping(at);
                     at -= shift;
+                    next_from -= shift;
                 }
             }
         }

@@ -6,19 +6,130 @@ use std::io::Read;
 
 use memchr::{memchr, memchr3, memmem};
 
+use super::log_line::StringStart;
 use super::{Frame, Framer, Skip, NAME};
 
 impl<R: Read> Framer<R> {
     /// A plain `<POSTBACK` at `ts`: a record, or the start of a JSON string.
     pub(super) fn frame_plain(&mut self, ts: usize) -> Option<Frame<'_>> {
         if !self.nested {
-            if let Some(quote) = self.json_string_start(ts, false) {
-                return self.frame_json(quote);
+            match self.json_string_start(ts, false) {
+                StringStart::At(quote) => return self.frame_json(quote),
+                StringStart::TooFarBack => return Some(self.string_too_long(ts)),
+                StringStart::None => {}
             }
         }
         self.frame_record(ts)
     }
 
+    /// If the `<POSTBACK` at `ts` is inside a comment or CDATA section that
+    /// closes within the size limit, where that section ends: what it holds is
+    /// text, not a postback. One that does not close so soon is taken to be
+    /// broken, and the postbacks after its start are read.
+    pub(super) fn hidden_in_markup(&mut self, ts: usize) -> Option<usize> {
+        let base = self.base;
+        let from = self.opaque.pos.max(self.emitted).max(base);
+        let mut i = (from - base) as usize;
+        // Which section (if any) is open at `ts`, walking on from last time.
+        while i < ts {
+            match self.opaque.open {
+                None => match memmem::find(&self.buf[i..ts], b"<!") {
+                    None => i = ts,
+                    Some(j) => {
+                        let rest = &self.buf[i + j..self.end];
+                        let opener = OPAQUE.iter().find(|(open, _)| rest.starts_with(open));
+                        if let Some((open, close)) = opener {
+                            self.opaque.open = Some((base + (i + j) as u64, close));
+                            i += j + open.len();
+                        } else {
+                            i += j + 2;
+                        }
+                    }
+                },
+                Some((_, close)) => match memmem::find(&self.buf[i..ts], close) {
+                    None => i = ts,
+                    Some(j) => {
+                        self.opaque.open = None;
+                        i += j + close.len();
+                    }
+                },
+            }
+        }
+        self.opaque.pos = base + i.max(ts) as u64;
+        let (start, close) = self.opaque.open?;
+        // Its closer, searched for once up to the size limit from its start.
+        let limit = start.saturating_add(self.max_record as u64);
+        let mut ts = ts;
+        loop {
+            let searched = self
+                .opaque
+                .no_close_before(close)
+                .max(self.base + ts as u64);
+            let from = (searched - self.base) as usize;
+            let upto = self
+                .end
+                .min(limit.saturating_sub(self.base) as usize)
+                .max(from);
+            if let Some(j) = memmem::find(&self.buf[from..upto], close) {
+                self.opaque.open = None;
+                let after = from + j + close.len();
+                self.opaque.pos = self.base + after as u64;
+                // Hidden only when the record ends inside the section; one
+                // closing inside the record (`<!--<POSTBACK>..<!-- x -->..`)
+                // is stray markup before a real record.
+                let inside = &self.buf[ts..from + j];
+                let ends = memmem::find(inside, b"</POSTBACK").is_some()
+                    || memmem::find(inside, b"</postback").is_some()
+                    || memchr::memchr(b'>', inside).is_some_and(|k| inside[k - 1] == b'/');
+                return ends.then_some(after);
+            }
+            let reached = self.base + upto.saturating_sub(close.len() - 1).max(from) as u64;
+            self.opaque.searched(close, reached);
+            if self.eof || self.base + self.end as u64 >= limit {
+                self.opaque.open = None;
+                return None;
+            }
+            ts -= self.fill_keeping(ts);
+        }
+    }
+}
+
+/// Sections outside a record that hide what they hold, with their closers.
+const OPAQUE: [(&[u8], &[u8]); 2] = [(b"<!--", b"-->"), (b"<![CDATA[", b"]]>")];
+
+/// The comment or CDATA section open where the framer has got to, outside
+/// records (inside one, [`EndScan`] steps over them).
+#[derive(Debug, Default)]
+pub(super) struct OpaqueWalk {
+    /// Input offset walked up to.
+    pos: u64,
+    /// The open section's start and closer.
+    open: Option<(u64, &'static [u8])>,
+    /// For each closer: no closer of that kind starts before this offset
+    /// (from the start of the last search for it).
+    comment_searched: u64,
+    cdata_searched: u64,
+}
+
+impl OpaqueWalk {
+    fn no_close_before(&self, close: &[u8]) -> u64 {
+        if close == b"-->" {
+            self.comment_searched
+        } else {
+            self.cdata_searched
+        }
+    }
+
+    fn searched(&mut self, close: &[u8], to: u64) {
+        if close == b"-->" {
+            self.comment_searched = to;
+        } else {
+            self.cdata_searched = to;
+        }
+    }
+}
+
+impl<R: Read> Framer<R> {
     /// Frames a plain record starting at `ts` (its `<`).
     fn frame_record(&mut self, ts: usize) -> Option<Frame<'_>> {
         let mut ts = ts;
@@ -26,31 +137,49 @@ impl<R: Read> Framer<R> {
         // The scan resumes where it stopped after each read, so no byte is scanned twice.
         // `<postback` (the lower-case dialect) ends only at `</postback`.
         let lower = self.buf[ts + 1] == b'p';
-        let mut scan = EndScan::new(ts + 1 + NAME.len(), !self.nested, lower);
+        let mut scan = EndScan::new(ts, !self.nested, self.max_record, lower);
         loop {
-            let (end, closed) = match scan.run(&self.buf[..self.end], self.eof) {
+            let (end, closed) = match scan.run(
+                &self.buf[..self.end],
+                self.eof,
+                self.base,
+                &mut self.closers,
+            ) {
                 ScanResult::End(e) => (e, true),
                 ScanResult::Break(b) => (b, false),
-                ScanResult::NeedMore if self.eof => (self.end, false),
+                ScanResult::NeedMore if self.eof => (scan.fallback.unwrap_or(self.end), false),
                 ScanResult::NeedMore => {
                     // What the scan has passed is the record's; the few bytes
                     // after it may yet turn out to start the next one, so
                     // they do not count (or the answer would depend on where
                     // a read happened to end).
                     if scan.pos - ts > self.max_record {
-                        let resume = scan.pos.min(self.end);
-                        return Some(self.oversized(ts, resume, Some(Skip::Record(scan))));
+                        match scan.fallback {
+                            // Cut off at an encoded start within the limit.
+                            Some(f) if f - ts <= self.max_record => (f, false),
+                            _ => {
+                                let resume = scan.pos.min(self.end);
+                                let skip = Skip::Record(scan.skipping());
+                                return Some(self.oversized(ts, resume, Some(skip)));
+                            }
+                        }
+                    } else {
+                        let shift = self.fill_keeping(ts);
+                        ts -= shift;
+                        scan.shift(shift);
+                        continue;
                     }
-                    let shift = self.fill_keeping(ts);
-                    ts -= shift;
-                    scan.shift(shift);
-                    continue;
                 }
             };
             // The limit holds however the input happened to arrive in reads.
-            if end - ts > self.max_record {
-                return Some(self.oversized(ts, end, None));
-            }
+            let (end, closed) = if end - ts <= self.max_record {
+                (end, closed)
+            } else {
+                match scan.fallback {
+                    Some(f) if f - ts <= self.max_record => (f, false),
+                    _ => return Some(self.oversized(ts, end, None)),
+                }
+            };
             let at = self.location_of(ts);
             self.cursor = end;
             let text = &self.buf[ts..end];
@@ -65,6 +194,14 @@ impl<R: Read> Framer<R> {
 
 /// Looks for a record's end, resumably: it can stop for more input anywhere
 /// and carry on where it stopped, so no byte is scanned twice.
+///
+/// A plain `<POSTBACK` start ends an unclosed record wherever it appears,
+/// even inside an attribute value, a CDATA section, a comment or a processing
+/// instruction (FIELDS.md 3): so a record cut off inside one of them costs one
+/// finding, never the records after it. An encoded start (`%3CPOSTBACK`,
+/// `\u003cPOSTBACK`) may be text inside a value; it ends the record only when
+/// no `</POSTBACK>` comes before the next plain start, the size limit or the
+/// end of the input.
 #[derive(Debug, Clone)]
 pub(super) struct EndScan {
     pub(super) pos: usize,
@@ -75,6 +212,11 @@ pub(super) struct EndScan {
     /// Whether a form-encoded or JSON-escaped `<POSTBACK` also ends an
     /// unclosed record (not inside decoded text, where none can follow).
     encoded_starts: bool,
+    /// The first encoded start seen: where an unclosed record ends.
+    pub(super) fallback: Option<usize>,
+    /// Past this index the record is over the size limit and being skipped:
+    /// any start ends it at once, as no fallback could be kept.
+    limit: usize,
     /// The end tag this record closes with: `</POSTBACK` or `</postback`.
     end_tag: &'static [u8],
 }
@@ -82,8 +224,8 @@ pub(super) struct EndScan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScanState {
     Markup,
-    Cdata,
-    Comment,
+    /// Inside `<![CDATA[`, `<!--` or `<?`, until this closer.
+    Opaque(&'static [u8]),
     /// After `</POSTBACK`, in the white space before its `>`.
     EndTag,
 }
@@ -96,32 +238,130 @@ pub(super) enum ScanResult {
     NeedMore,
 }
 
+/// What a byte at a possible record start turned out to be.
+enum Start {
+    /// Not a start: scanning goes on after this many bytes.
+    No(usize),
+    Plain,
+    Encoded,
+    /// Cut off by the end of what has been read.
+    Partial,
+}
+
+/// Classifies `rest`, which begins with `<`, `%` or `\`: a start tag of
+/// either XML dialect, plain or encoded.
+fn start_at(rest: &[u8], eof: bool, encoded: bool) -> Start {
+    let prefix: &[u8] = match rest[0] {
+        b'<' => b"<",
+        b'%' if encoded => b"%3C",
+        b'\\' if encoded => b"\\u003c",
+        _ => return Start::No(1),
+    };
+    let name: &[u8] = match rest.get(prefix.len()) {
+        Some(b'p') => b"postback",
+        _ => NAME,
+    };
+    let len = prefix.len() + name.len();
+    let n = rest.len().min(len);
+    // The prefix (`<`, `%3C`, `\u003c`) in either case; the name exactly.
+    let matches = rest[..n.min(prefix.len())].eq_ignore_ascii_case(&prefix[..n.min(prefix.len())])
+        && (n <= prefix.len() || rest[prefix.len()..n] == name[..n - prefix.len()]);
+    if !matches {
+        return Start::No(1);
+    }
+    if n < len {
+        return if eof { Start::No(1) } else { Start::Partial };
+    }
+    if rest[0] != b'<' {
+        return Start::Encoded;
+    }
+    match rest.get(len) {
+        None if !eof => Start::Partial,
+        b if is_start_delimiter(b) => Start::Plain,
+        _ => Start::No(1),
+    }
+}
+
 impl EndScan {
-    fn new(pos: usize, encoded_starts: bool, lower: bool) -> Self {
+    /// A scan of the record whose start tag (`<POSTBACK`, or `<postback`
+    /// when `lower`) starts at `ts`.
+    pub(super) fn new(ts: usize, encoded_starts: bool, max_record: usize, lower: bool) -> Self {
         EndScan {
-            pos,
+            pos: ts + 1 + NAME.len(),
+            limit: ts.saturating_add(max_record),
             encoded_starts,
             end_tag: if lower { b"</postback" } else { b"</POSTBACK" },
             state: ScanState::Markup,
             in_content: false,
             quote: None,
+            fallback: None,
         }
+    }
+
+    /// The scan goes on skipping an oversized record.
+    pub(super) fn skipping(mut self) -> Self {
+        self.limit = 0;
+        self.fallback = None;
+        self
     }
 
     pub(super) fn shift(&mut self, by: usize) {
         self.pos -= by;
+        self.limit = self.limit.saturating_sub(by);
+        if let Some(f) = &mut self.fallback {
+            *f -= by;
+        }
     }
 
-    pub(super) fn run(&mut self, buf: &[u8], eof: bool) -> ScanResult {
+    /// A start at `lt`: `Some` when the scan stops there.
+    /// `opaque`: inside a CDATA section, comment or processing instruction,
+    /// where a start may be text if the section closes.
+    fn on_start(&mut self, buf: &[u8], lt: usize, eof: bool, opaque: bool) -> Option<ScanResult> {
+        match start_at(&buf[lt..], eof, self.encoded_starts) {
+            Start::No(n) => {
+                self.pos = lt + n;
+                None
+            }
+            Start::Plain if !opaque => Some(ScanResult::Break(self.fallback.unwrap_or(lt))),
+            Start::Plain | Start::Encoded if lt > self.limit => Some(ScanResult::Break(lt)),
+            Start::Plain | Start::Encoded => {
+                self.fallback.get_or_insert(lt);
+                self.pos = lt + 1;
+                None
+            }
+            Start::Partial => {
+                self.pos = lt;
+                Some(ScanResult::NeedMore)
+            }
+        }
+    }
+
+    fn starts_in(&self, hay: &[u8]) -> Option<usize> {
+        if self.encoded_starts {
+            memchr3(b'<', b'%', b'\\', hay)
+        } else {
+            memchr(b'<', hay)
+        }
+    }
+
+    /// Scans `buf` (input offset of `buf[0]`: `base`) on from where it stopped.
+    pub(super) fn run(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        base: u64,
+        memo: &mut CloserMemo,
+    ) -> ScanResult {
         if !self.in_content {
-            // The start tag: find its `>` outside quoted attribute values.
+            // The start tag: find its `>` outside quoted attribute values. A
+            // `<` cannot appear in an attribute value: one ends the record.
             while self.pos < buf.len() {
                 let b = buf[self.pos];
                 match self.quote {
+                    _ if b == b'<' => return ScanResult::Break(self.pos),
                     Some(q) if b == q => self.quote = None,
                     Some(_) => {}
                     None if b == b'"' || b == b'\'' => self.quote = Some(b),
-                    None if b == b'<' => return ScanResult::Break(self.pos),
                     None if b == b'>' => {
                         self.in_content = true;
                         self.pos += 1;
@@ -140,26 +380,32 @@ impl EndScan {
         }
         loop {
             match self.state {
-                ScanState::Cdata => match memmem::find(&buf[self.pos..], b"]]>") {
-                    Some(i) => {
-                        self.pos += i + 3;
-                        self.state = ScanState::Markup;
+                ScanState::Opaque(closer) => {
+                    let close = memo.find(closer, buf, base, self.pos);
+                    let region_end = close.unwrap_or(buf.len());
+                    // The first start inside is where the record ends if the
+                    // section never closes; after it only the closer matters.
+                    while self.fallback.is_none() {
+                        let Some(i) = self.starts_in(&buf[self.pos..region_end]) else {
+                            break;
+                        };
+                        let at = self.pos + i;
+                        if let Some(stop) = self.on_start(buf, at, eof, true) {
+                            return stop;
+                        }
                     }
-                    None => {
-                        self.pos = buf.len().saturating_sub(2).max(self.pos);
-                        return ScanResult::NeedMore;
+                    match close {
+                        Some(c) => {
+                            self.pos = c + closer.len();
+                            self.state = ScanState::Markup;
+                        }
+                        None => {
+                            let keep = closer.len() - 1;
+                            self.pos = buf.len().saturating_sub(keep).max(self.pos);
+                            return ScanResult::NeedMore;
+                        }
                     }
-                },
-                ScanState::Comment => match memmem::find(&buf[self.pos..], b"-->") {
-                    Some(i) => {
-                        self.pos += i + 3;
-                        self.state = ScanState::Markup;
-                    }
-                    None => {
-                        self.pos = buf.len().saturating_sub(2).max(self.pos);
-                        return ScanResult::NeedMore;
-                    }
-                },
+                }
                 // The scan moves through the white space as it is read, so
                 // a flood of it is neither held nor scanned twice.
                 ScanState::EndTag => match buf[self.pos..]
@@ -180,37 +426,15 @@ impl EndScan {
                     }
                 },
                 ScanState::Markup => {
-                    // `%` and `\\` are rare in postbacks, so also stopping at them is cheap.
-                    let hit = if self.encoded_starts {
-                        memchr3(b'<', b'%', b'\\', &buf[self.pos..])
-                    } else {
-                        memchr(b'<', &buf[self.pos..])
-                    };
-                    let Some(i) = hit else {
+                    let Some(i) = self.starts_in(&buf[self.pos..]) else {
                         self.pos = buf.len();
                         return ScanResult::NeedMore;
                     };
                     let lt = self.pos + i;
                     if buf[lt] != b'<' {
-                        let needle: &[u8] = if buf[lt] == b'%' {
-                            b"%3CPOSTBACK"
-                        } else {
-                            b"\\u003cPOSTBACK"
-                        };
-                        let rest = &buf[lt..];
-                        if rest.len() < needle.len()
-                            && !eof
-                            && needle[..rest.len()].eq_ignore_ascii_case(rest)
-                        {
-                            self.pos = lt;
-                            return ScanResult::NeedMore;
+                        if let Some(stop) = self.on_start(buf, lt, eof, false) {
+                            return stop;
                         }
-                        if rest.len() >= needle.len()
-                            && rest[..needle.len()].eq_ignore_ascii_case(needle)
-                        {
-                            return ScanResult::Break(lt);
-                        }
-                        self.pos = lt + 1;
                         continue;
                     }
                     let rest = &buf[lt..];
@@ -227,18 +451,19 @@ impl EndScan {
                         }
                     }
                     if rest.starts_with(b"<![CDATA[") {
-                        self.state = ScanState::Cdata;
+                        self.state = ScanState::Opaque(b"]]>");
                         self.pos = lt + 9;
                     } else if rest.starts_with(b"<!--") {
-                        self.state = ScanState::Comment;
+                        self.state = ScanState::Opaque(b"-->");
                         self.pos = lt + 4;
+                    } else if rest.starts_with(b"<?") {
+                        self.state = ScanState::Opaque(b"?>");
+                        self.pos = lt + 2;
                     } else if rest.starts_with(self.end_tag) && is_end_delimiter(rest.get(10)) {
                         self.state = ScanState::EndTag;
                         self.pos = lt + 10;
-                    } else if is_start_tag(rest) && is_start_delimiter(rest.get(9)) {
-                        return ScanResult::Break(lt);
-                    } else {
-                        self.pos = lt + 1;
+                    } else if let Some(stop) = self.on_start(buf, lt, eof, false) {
+                        return stop;
                     }
                 }
             }
@@ -246,12 +471,50 @@ impl EndScan {
     }
 }
 
-/// `<POSTBACK` or `<postback`: a record of either XML dialect starts.
-pub(super) fn is_start_tag(rest: &[u8]) -> bool {
-    rest.starts_with(b"<POSTBACK") || rest.starts_with(b"<postback")
+/// Where each closer of a section inside a record is known not to be, so
+/// that a section left open in record after record is searched only once.
+#[derive(Debug, Default)]
+pub(super) struct CloserMemo {
+    /// Per closer: no occurrence starts in `[from, to)` (input offsets).
+    spans: [(u64, u64); 3],
 }
 
-fn is_start_delimiter(b: Option<&u8>) -> bool {
+impl CloserMemo {
+    fn slot(closer: &[u8]) -> usize {
+        match closer {
+            b"]]>" => 0,
+            b"-->" => 1,
+            _ => 2,
+        }
+    }
+
+    /// The first `closer` at or after `buf[pos]`, searching only what has not
+    /// been searched before.
+    fn find(&mut self, closer: &[u8], buf: &[u8], base: u64, pos: usize) -> Option<usize> {
+        let slot = Self::slot(closer);
+        let (from, to) = self.spans[slot];
+        let at = base + pos as u64;
+        let (span_from, start) = if from <= at && at < to {
+            (from, ((to - base) as usize).clamp(pos, buf.len()))
+        } else {
+            (at, pos)
+        };
+        match memmem::find(&buf[start..], closer) {
+            Some(i) => {
+                self.spans[slot] = (span_from, base + (start + i) as u64);
+                Some(start + i)
+            }
+            None => {
+                // The last bytes may start one that a later read completes.
+                let done = buf.len().saturating_sub(closer.len() - 1).max(start);
+                self.spans[slot] = (span_from, base + done as u64);
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn is_start_delimiter(b: Option<&u8>) -> bool {
     matches!(b, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
 }
 

@@ -7,7 +7,9 @@ use super::{Embedding, Frame, Framer, Skip, LOOKBEHIND};
 
 impl<R: Read> Framer<R> {
     pub(super) fn frame_form(&mut self, pct: usize) -> Option<Frame<'_>> {
-        let floor = pct.saturating_sub(LOOKBEHIND);
+        // The value starts after a separator, but never before a record
+        // already framed (`xml=<POSTBACK>...</POSTBACK>%3CPOSTBACK...`).
+        let floor = pct.saturating_sub(LOOKBEHIND).max(self.emitted_index());
         let mut start = match self.buf[floor..pct]
             .iter()
             .rposition(|&b| is_form_separator(b) || b == b'=')
@@ -15,12 +17,18 @@ impl<R: Read> Framer<R> {
             Some(i) => floor + i + 1,
             None => floor,
         };
+        // A quote ends the value only when one opened it: what
+        // `encodeURIComponent` leaves raw (`can't`) is part of it.
+        let quoted = match start.checked_sub(1).map(|i| self.buf[i]) {
+            Some(q @ (b'"' | b'\'')) => Some(q),
+            _ => None,
+        };
         self.cursor = start;
         let mut pos = pct;
         loop {
             match self.buf[pos..self.end]
                 .iter()
-                .position(|&b| is_form_separator(b))
+                .position(|&b| ends_form_value(b, quoted))
             {
                 Some(i) => return Some(self.form_frame(start, pos + i)),
                 None if self.eof => {
@@ -30,7 +38,7 @@ impl<R: Read> Framer<R> {
                 None => pos = self.end,
             }
             if self.end - start > self.max_record {
-                return Some(self.oversized(start, self.end, Some(Skip::FormValue)));
+                return Some(self.oversized(start, self.end, Some(Skip::FormValue { quoted })));
             }
             let shift = self.fill_keeping(start);
             start -= shift;
@@ -54,15 +62,23 @@ impl<R: Read> Framer<R> {
     }
 
     /// Skips the rest of an oversized form value; where it ends, if read.
-    pub(super) fn skip_form_value(&mut self) -> Option<usize> {
+    pub(super) fn skip_form_value(&mut self, quoted: Option<u8>) -> Option<usize> {
         let found = self.buf[self.cursor..self.end]
             .iter()
-            .position(|&b| is_form_separator(b))
+            .position(|&b| ends_form_value(b, quoted))
             .map(|i| self.cursor + i);
         if found.is_none() {
             self.cursor = self.end;
         }
         found
+    }
+}
+
+/// Whether `b` ends a form value opened by the quote `quoted` (if any).
+fn ends_form_value(b: u8, quoted: Option<u8>) -> bool {
+    match b {
+        b'"' | b'\'' => quoted == Some(b),
+        _ => is_form_separator(b),
     }
 }
 

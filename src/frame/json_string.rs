@@ -8,10 +8,16 @@ use memchr::memchr3;
 use super::{Embedding, Frame, Framer, Skip};
 
 impl<R: Read> Framer<R> {
+    /// Frames the JSON string opened by the quote at `quote`.
     pub(super) fn frame_json(&mut self, quote: usize) -> Option<Frame<'_>> {
-        let mut quote = quote;
+        // What is left of a string after a record already framed from it
+        // (`msg="<POSTBACK>...</POSTBACK> \u003cPOSTBACK/>"` on a line that is
+        // not JSON) is read as a string of its own: nothing is framed twice.
+        let emitted = self.emitted_index();
+        let opened_before = quote < emitted;
+        let mut quote = quote.max(emitted);
         self.cursor = quote;
-        let mut pos = quote + 1;
+        let mut pos = if opened_before { quote } else { quote + 1 };
         loop {
             match memchr3(b'"', b'\\', b'\n', &self.buf[pos..self.end]) {
                 // A JSON string cannot hold a raw line end: the log line broke
@@ -40,7 +46,15 @@ impl<R: Read> Framer<R> {
                     let at = self.location_of(quote);
                     self.cursor = close + 1;
                     let raw = &self.buf[quote..=close];
-                    return Some(match serde_json::from_slice::<String>(raw) {
+                    let decoded = if opened_before {
+                        let mut whole = Vec::with_capacity(raw.len() + 1);
+                        whole.push(b'"');
+                        whole.extend_from_slice(raw);
+                        serde_json::from_slice::<String>(&whole)
+                    } else {
+                        serde_json::from_slice::<String>(raw)
+                    };
+                    return Some(match decoded {
                         Ok(s) => Frame::Embedded {
                             decoded: s.into_bytes(),
                             at,

@@ -20,9 +20,10 @@ mod json_value;
 mod log_line;
 
 use doctype::DoctypeStep;
-use document::{EndScan, ScanResult};
+use document::{CloserMemo, EndScan, OpaqueWalk, ScanResult};
 pub use form_body::percent_decode;
 use json_value::{Candidate, Pending};
+use log_line::{LineWalk, StringStart};
 
 /// One thing the framer found.
 #[derive(Debug)]
@@ -103,7 +104,9 @@ enum Skip {
     JsonString {
         escaped: bool,
     },
-    FormValue,
+    FormValue {
+        quoted: Option<u8>,
+    },
 }
 
 pub struct Framer<R> {
@@ -130,6 +133,14 @@ pub struct Framer<R> {
     /// The lower-case dialect's `postback`.
     lower: memmem::Finder<'static>,
     doctype: memmem::Finder<'static>,
+    /// Input offset where the last frame handed out ended: no look-behind
+    /// reaches before it, so no record is framed twice.
+    emitted: u64,
+    /// The next `POSTBACK` found at or after `hit_from` (input offsets), or
+    /// the scan is sent back (a DOCTYPE in noise, say).
+    line: LineWalk,
+    opaque: OpaqueWalk,
+    closers: CloserMemo,
     /// Where each needle was last found (upper, lower, DOCTYPE), so that a
     /// needle absent from the rest of the buffer is not searched for again
     /// at every record of another kind.
@@ -208,6 +219,10 @@ impl<R: Read> Framer<R> {
             postback: memmem::Finder::new(NAME),
             lower: memmem::Finder::new(b"postback"),
             doctype: memmem::Finder::new(b"<!DOCTYPE"),
+            emitted: 0,
+            line: LineWalk::default(),
+            opaque: OpaqueWalk::default(),
+            closers: CloserMemo::default(),
             hits: [NextHit::UNKNOWN; 3],
             pending: VecDeque::new(),
         }
@@ -234,6 +249,7 @@ impl<R: Read> Framer<R> {
 
     /// The next frame, or `None` at the end of the input.
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        self.emitted = self.base + self.cursor as u64;
         loop {
             if let Some(pending) = self.pending.pop_front() {
                 return Some(self.pending_frame(pending));
@@ -242,16 +258,25 @@ impl<R: Read> Framer<R> {
                 if !self.skip_on(skip) {
                     return None;
                 }
+                self.emitted = self.base + self.cursor as u64;
                 continue;
             }
             match self.find_candidate() {
-                Found::Postback(Tag::Plain(ts)) => return self.frame_plain(ts),
+                Found::Postback(Tag::Plain(ts)) => {
+                    // A postback inside a comment or CDATA section is text.
+                    if let Some(after) = self.hidden_in_markup(ts) {
+                        self.cursor = after;
+                        continue;
+                    }
+                    return self.frame_plain(ts);
+                }
                 Found::Postback(Tag::Form(ts)) => return self.frame_form(ts),
                 Found::Postback(Tag::JsonEscaped(ts)) => match self.json_string_start(ts, true) {
-                    Some(quote) => return self.frame_json(quote),
+                    StringStart::At(quote) => return self.frame_json(quote),
+                    StringStart::TooFarBack => return Some(self.string_too_long(ts)),
                     // In no string after all: noise. Searching on here, not by
                     // recursion, so a run of such lines cannot exhaust the stack.
-                    None => self.cursor = ts + 6 + NAME.len(),
+                    StringStart::None => self.cursor = ts + 6 + NAME.len(),
                 },
                 Found::Doctype(at) => {
                     // Reading on may move the buffer: `at` comes back moved with it.
@@ -350,6 +375,18 @@ impl<R: Read> Framer<R> {
         }
     }
 
+    /// The buffer index of where the last frame ended (0 once dropped).
+    fn emitted_index(&self) -> usize {
+        self.emitted.saturating_sub(self.base) as usize
+    }
+
+    /// A postback in a JSON string that began further back than the buffer
+    /// holds: the string is over the size limit.
+    fn string_too_long(&mut self, ts: usize) -> Frame<'static> {
+        let skip = Skip::JsonString { escaped: false };
+        self.oversized(ts, ts + 1, Some(skip))
+    }
+
     /// Reports what starts at `start` as oversized. Reading goes on at
     /// `resume`, first skipping as `skip` says when its end is not read yet.
     fn oversized(&mut self, start: usize, resume: usize, skip: Option<Skip>) -> Frame<'static> {
@@ -367,7 +404,12 @@ impl<R: Read> Framer<R> {
         let mut skip = skip;
         loop {
             let done = match &mut skip {
-                Skip::Record(scan) => match scan.run(&self.buf[..self.end], self.eof) {
+                Skip::Record(scan) => match scan.run(
+                    &self.buf[..self.end],
+                    self.eof,
+                    self.base,
+                    &mut self.closers,
+                ) {
                     ScanResult::End(e) => Some(e),
                     ScanResult::Break(b) => Some(b),
                     ScanResult::NeedMore => {
@@ -400,7 +442,7 @@ impl<R: Read> Framer<R> {
                     }
                 },
                 Skip::JsonString { escaped } => self.skip_json_string(escaped),
-                Skip::FormValue => self.skip_form_value(),
+                Skip::FormValue { quoted } => self.skip_form_value(*quoted),
             };
             if let Some(end) = done {
                 self.cursor = end;
@@ -455,6 +497,15 @@ impl<R: Read> Framer<R> {
     /// indexes moved left.
     fn fill_keeping(&mut self, keep: usize) -> usize {
         let mut drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
+        if !self.nested {
+            // A JSON string open there may hold a postback further on: it is
+            // kept (up to the size limit) so that it can be framed whole.
+            if let Some(q) = self.open_string(drop) {
+                if keep - q <= self.max_record {
+                    drop = q;
+                }
+            }
+        }
         // A BOM takes no column only when counted whole: never count past
         // part of the input's first three bytes.
         if self.base == 0 && drop < 3 {

@@ -476,11 +476,7 @@ pub fn write_timeline<W: Write>(
             writeln!(out)?;
         }
         let t = &report.all;
-        let state = State::ALL
-            .iter()
-            .copied()
-            .find(|s| t.state(*s) > 0)
-            .unwrap_or(State::Pending);
+        let state = state_of(t);
         let mut head = format!(
             "{} {} · {}",
             p.accent(&family.as_str().to_uppercase()),
@@ -501,26 +497,16 @@ pub fn write_timeline<W: Write>(
             }
         }
         writeln!(out, "{head}")?;
-        let mut seen = std::collections::HashSet::new();
-        let rows: Vec<(String, String, String, String, bool)> = timeline
-            .sightings
-            .iter()
-            .filter_map(|s| {
-                let step = s.step.as_ref()?;
-                (step.family() == *family).then(|| {
-                    let row = table::get(step.row);
-                    let time = step
-                        .time
-                        .ms()
-                        .map_or_else(|| escape(step.text.timestamp()).into_owned(), utc);
-                    (
-                        escape(&format!("{}:{}", s.source, s.line)).into_owned(),
-                        time,
-                        row.code.to_string(),
-                        escape(step.text.status()).into_owned(),
-                        !seen.insert(step.fingerprint()),
-                    )
-                })
+        let rows: Vec<(String, String, String, String, bool)> = entries(timeline, *family)
+            .into_iter()
+            .map(|e| {
+                (
+                    escape(&format!("{}:{}", e.source, e.line)).into_owned(),
+                    e.utc.unwrap_or_else(|| escape(e.timestamp).into_owned()),
+                    e.code.to_string(),
+                    escape(e.status).into_owned(),
+                    e.duplicate,
+                )
             })
             .collect();
         let w = |f: fn(&(String, String, String, String, bool)) -> &String| {
@@ -550,6 +536,102 @@ pub fn write_timeline<W: Write>(
         }
     }
     Ok(())
+}
+
+/// One postback of a timeline.
+#[derive(Serialize)]
+struct Entry<'a> {
+    source: &'a str,
+    line: u64,
+    column: u64,
+    code: &'static str,
+    status: &'a str,
+    /// As written.
+    timestamp: &'a str,
+    /// Read, in UTC; null when absent or unreadable.
+    utc: Option<String>,
+    /// A repeat of an earlier postback of the timeline.
+    duplicate: bool,
+}
+
+/// The postbacks of one family's message, in the order read, repeats marked.
+fn entries(timeline: &Timeline, family: table::Family) -> Vec<Entry<'_>> {
+    let mut seen = std::collections::HashSet::new();
+    timeline
+        .sightings
+        .iter()
+        .filter_map(|s| {
+            let step = s.step.as_ref().filter(|step| step.family() == family)?;
+            Some(Entry {
+                source: &s.source,
+                line: s.line,
+                column: s.column,
+                code: table::get(step.row).code,
+                status: step.text.status(),
+                timestamp: step.text.timestamp(),
+                utc: step.time.ms().map(utc),
+                duplicate: !seen.insert(step.fingerprint()),
+            })
+        })
+        .collect()
+}
+
+/// `--id` with `--format json`: one document, a message per family.
+pub fn write_timeline_json<W: Write>(
+    out: &mut W,
+    id: &str,
+    timeline: &Timeline,
+    reports: &[(table::Family, Report)],
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Message<'a> {
+        family: &'static str,
+        state: &'static str,
+        latency_s: Option<f64>,
+        orphan: bool,
+        conflict: bool,
+        clock_skew: bool,
+        fallback: bool,
+        postbacks: Vec<Entry<'a>>,
+    }
+    let messages: Vec<Message<'_>> = reports
+        .iter()
+        .map(|(family, report)| {
+            let t = &report.all;
+            Message {
+                family: family.as_str(),
+                state: state_of(t).as_str(),
+                latency_s: seconds(t.latency.max_ms()),
+                orphan: t.orphans > 0,
+                conflict: t.conflicts > 0,
+                clock_skew: t.clock_skew > 0,
+                fallback: t.fallback > 0,
+                postbacks: entries(timeline, *family),
+            }
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        tracking_id: &'a str,
+        messages: Vec<Message<'a>>,
+    }
+    serde_json::to_writer(
+        &mut *out,
+        &Doc {
+            tracking_id: id,
+            messages,
+        },
+    )?;
+    writeln!(out)
+}
+
+/// The state of a tally of one message.
+fn state_of(t: &Tally) -> State {
+    State::ALL
+        .iter()
+        .copied()
+        .find(|s| t.state(*s) > 0)
+        .unwrap_or(State::Pending)
 }
 
 /// The `--messages` columns, in order.

@@ -51,8 +51,8 @@ impl Post {
 /// A message still open to change.
 #[derive(Debug, Clone, Default)]
 pub struct Flight {
-    pub sents: Vec<Post>,
-    pub finals: Vec<Post>,
+    /// Its distinct postbacks, sent and final ones.
+    pub posts: Vec<Post>,
     pub postbacks: u32,
     pub duplicates: u32,
     /// The first postback read for it: source and line.
@@ -79,22 +79,30 @@ impl<'f> Resolved<'f> {
 
 impl Flight {
     pub fn has(&self, fp: u64) -> bool {
-        self.sents.iter().chain(&self.finals).any(|p| p.fp == fp)
+        self.posts.iter().any(|p| p.fp == fp)
     }
 
     pub fn push(&mut self, post: Post) {
-        if post.is_final() {
-            self.finals.push(post);
-        } else {
-            self.sents.push(post);
+        if self.posts.capacity() == 0 {
+            // A sent and a final postback: the usual message.
+            self.posts.reserve_exact(2);
         }
+        self.posts.push(post);
+    }
+
+    pub fn sents(&self) -> impl Iterator<Item = &Post> {
+        self.posts.iter().filter(|p| !p.is_final())
+    }
+
+    pub fn finals(&self) -> impl Iterator<Item = &Post> {
+        self.posts.iter().filter(|p| p.is_final())
     }
 
     pub fn resolve(&self) -> Resolved<'_> {
         resolve(
-            self.sents.iter().min_by_key(|p| p.sent_rank()),
-            self.finals.iter().max_by_key(|p| p.final_rank()),
-            self.finals.len() > 1,
+            self.sents().min_by_key(|p| p.sent_rank()),
+            self.finals().max_by_key(|p| p.final_rank()),
+            self.finals().nth(1).is_some(),
         )
     }
 
@@ -109,17 +117,22 @@ impl Flight {
     /// sent postback (or none, for a submit failure) and one final, both with
     /// a documented STATUS and times it can hold.
     pub fn compact(&self) -> Option<Done> {
-        let [last] = &self.finals[..] else {
+        let mut finals = self.finals();
+        let (Some(last), None) = (finals.next(), finals.next()) else {
             return None;
         };
-        if self.sents.len() > 1 || last.status_hash != 0 || !self.is_complete() {
+        let mut sents = self.sents();
+        let (sent, None) = (sents.next(), sents.next()) else {
+            return None;
+        };
+        if last.status_hash != 0 || !self.is_complete() {
             return None;
         }
-        let group = match self.sents.first().unwrap_or(last).group {
+        let group = match sent.unwrap_or(last).group {
             NO_GROUP => NO_GROUP16,
             g => u16::try_from(g).ok().filter(|g| *g != NO_GROUP16)?,
         };
-        let done = match self.sents.first() {
+        let done = match sent {
             Some(sent) => {
                 let Time::At(sent_ms) = sent.time else {
                     return None;
@@ -236,9 +249,11 @@ impl Done {
     /// Opens the message again, for a postback that is not one of its two.
     pub fn reopen(&self) -> Flight {
         let (sent, last) = self.posts();
+        let mut posts = Vec::with_capacity(3);
+        posts.extend(sent);
+        posts.push(last);
         Flight {
-            sents: sent.into_iter().collect(),
-            finals: vec![last],
+            posts,
             written: true,
             ..Flight::default()
         }
@@ -284,14 +299,14 @@ mod tests {
         f.push(post("N202", "Message Sent/Delivered", Time::At(8_500)));
         let done = f.compact().expect("compactable");
         let again = done.reopen();
-        assert_eq!(again.sents[0].fp, f.sents[0].fp);
-        assert_eq!(again.finals[0].fp, f.finals[0].fp);
-        assert_eq!(again.sents[0].group, 7);
+        let fps = |f: &Flight| f.posts.iter().map(|p| p.fp).collect::<Vec<_>>();
+        assert_eq!(fps(&again), fps(&f));
+        assert_eq!(again.posts[0].group, 7);
         done.with_resolved(|r| {
             assert_eq!(r.outcome.state, State::Delivered);
             assert_eq!(r.outcome.latency_ms, Some(7_500));
         });
-        assert!(done.has(f.finals[0].fp));
+        assert!(done.has(f.posts[1].fp));
     }
 
     #[test]

@@ -126,12 +126,21 @@ pub struct MessageRow<'a> {
 /// Receives each message once it is final (pending ones at the end).
 pub trait MessageSink {
     fn message(&mut self, row: &MessageRow<'_>) -> io::Result<()>;
+
+    /// Whether rows are wanted at all (building them costs a little).
+    fn wants_rows(&self) -> bool {
+        true
+    }
 }
 
 /// No rows wanted.
 impl MessageSink for () {
     fn message(&mut self, _: &MessageRow<'_>) -> io::Result<()> {
         Ok(())
+    }
+
+    fn wants_rows(&self) -> bool {
+        false
     }
 }
 
@@ -268,14 +277,18 @@ impl Tracker {
             self.newest_ms = Some(self.newest_ms.map_or(ms, |n| n.max(ms)));
         }
         let fp = step.fingerprint();
-        if let Some(done) = self.done.get(&step.key) {
-            if done.has(fp) {
-                self.counts.duplicates += 1;
-                return Ok(());
+        // A key is in one map or the other; the small map of messages in
+        // flight is asked first, so a final postback never probes the large one.
+        if !self.flights.contains_key(&step.key) {
+            if let Some(done) = self.done.get(&step.key) {
+                if done.has(fp) {
+                    self.counts.duplicates += 1;
+                    return Ok(());
+                }
+                let reopened = done.reopen();
+                self.done.remove(&step.key);
+                self.flights.insert(step.key, reopened);
             }
-            let reopened = done.reopen();
-            self.done.remove(&step.key);
-            self.flights.insert(step.key, reopened);
         }
         let group = match self.by {
             By::Carrier | By::Country => self.values.id(step.text.spid()),
@@ -306,7 +319,9 @@ impl Tracker {
         }
         if !flight.written {
             flight.written = true;
-            sink.message(&row(flight, &flight.resolve()))?;
+            if sink.wants_rows() {
+                sink.message(&row(flight, &flight.resolve()))?;
+            }
         }
         if let Some(done) = flight.compact() {
             self.flights.remove(&step.key);
@@ -361,6 +376,9 @@ impl Tracker {
                 p.map(|p| table::get(p.row).family),
             )
         };
+        if !sink.wants_rows() {
+            unwritten.clear();
+        }
         unwritten.sort_by_cached_key(|f| order(f));
         for flight in unwritten {
             sink.message(&row(flight, &flight.resolve()))?;

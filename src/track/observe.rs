@@ -139,10 +139,11 @@ fn step(record: &Record<'_>) -> Option<Step> {
         (false, None) => 1,
         (false, Some(s)) => hash_of(s) | 2,
     };
-    let mut buf = String::new();
+    let parts = TEXT_NAMES.map(|name| value(name).unwrap_or(""));
+    let mut buf = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     let mut ends = [0u32; TEXT_FIELDS];
-    for (end, name) in ends.iter_mut().zip(TEXT_NAMES) {
-        buf.push_str(value(name).unwrap_or(""));
+    for (end, part) in ends.iter_mut().zip(parts) {
+        buf.push_str(part);
         *end = u32::try_from(buf.len()).ok()?;
     }
     Some(Step {

@@ -218,6 +218,11 @@ impl<W: Write> Assembly<W> {
         }
         self.out.flush()
     }
+
+    /// The writer back, for the caller to close (e.g. put a file in place).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
 }
 
 #[cfg(test)]
