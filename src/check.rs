@@ -13,6 +13,7 @@ use crate::spec::dialects::{self, NameClass};
 use crate::spec::{self, CodeLookup, Direction, FieldSet, NumberField, Presence, ValueFormat};
 
 use values::shown;
+pub use values::utc_micros;
 
 /// Checks one postback against `FIELDS.md` sections 1-4, appends the findings
 /// to `out`, then sorts `out` stably by offset.

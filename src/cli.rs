@@ -66,9 +66,9 @@ pub enum Command {
     )]
     Validate(ValidateArgs),
 
-    /// Write every postback as JSON, NDJSON or CSV.
+    /// Write every postback as JSON, NDJSON, CSV, XLSX or Parquet.
     #[command(
-        after_help = "Examples:\n  postback convert --to csv dump.log.gz -o dump.csv\n  postback convert --to ndjson hooks/ | jq -r .STATUS\n  postback convert dump.log -o dump.json --valid-only --rejects rejects.txt\n  postback convert --to csv --fields TRACKINGID,STATUS,EXTRA dump.log\n\n\
+        after_help = "Examples:\n  postback convert --to csv dump.log.gz -o dump.csv\n  postback convert --to ndjson hooks/ | jq -r .STATUS\n  postback convert dump.log -o dump.json --valid-only --rejects rejects.txt\n  postback convert --to csv --fields TRACKINGID,STATUS,EXTRA dump.log\n  postback convert dumps/ -o postbacks.xlsx\n  postback convert dumps/ -o postbacks.parquet && duckdb -c \"SELECT code, count(*) FROM 'postbacks.parquet' GROUP BY 1\"\n\n\
 Values are the element text exactly (entities decoded, not trimmed). A repeated field\n\
 becomes an array; N401 CONTENT becomes {\"FILE\": [...]}; in CSV such a cell holds JSON.\n\
 Default CSV columns:\n  ORIGIN,CODE,STATUS,SENTAS,MMSID,FROM,FROM_MASK,TO,TRACKINGID,SPID,TIMESTAMP,\n  AGGREGATORID,HANDSET,OS,STATUSDETAILS,AUDIONAME,VIDEONAME,EXTRA\n\
@@ -337,8 +337,10 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
-    /// Output format: `json` (one array), `ndjson` (one object a line) or `csv`.
-    /// Inferred from -o's extension (.json, .ndjson/.jsonl, .csv) when absent.
+    /// Output format: `json` (one array), `ndjson` (one object a line), `csv`,
+    /// `xlsx` (a workbook: identifiers as text, real date-times) or `parquet` (one
+    /// typed schema, for DuckDB, Spark, Athena). Inferred from -o's extension
+    /// (.json, .ndjson/.jsonl, .csv, .xlsx, .parquet) when absent.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: Option<ConvertFormat>,
 
@@ -346,10 +348,11 @@ pub struct ConvertArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// CSV only: the columns to write, in this order, instead of the default ones
+    /// CSV and XLSX: the columns to write, in this order, instead of the default ones
     /// (listed below). EXTRA is written only if listed; it then holds, as a JSON
     /// object, every field not in the other columns (and the full list of a repeated
-    /// one). `#text` is text written directly inside <POSTBACK>.
+    /// one). `#text` is text written directly inside <POSTBACK>. Parquet: the columns
+    /// of its fixed schema to keep, by column name (recipient) or field name (TO).
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,
 
@@ -387,6 +390,8 @@ pub enum ConvertFormat {
     Json,
     Ndjson,
     Csv,
+    Xlsx,
+    Parquet,
 }
 
 #[derive(Debug, Args)]

@@ -226,7 +226,7 @@ fn embedded(
 /// Parses and checks a frame that is not itself an embedding.
 fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record<'a> {
     let (kind, text, at, postback, findings) = match frame {
-        Frame::Record { text, at } => match std::str::from_utf8(text) {
+        Frame::Record { text, at } => match utf8(text) {
             Err(err) => {
                 let bad = text[err.valid_up_to()];
                 let finding = Finding::new(
@@ -351,6 +351,12 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record
         postback,
         findings,
     }
+}
+
+/// A record's text as UTF-8, validated once with SIMD; the standard check
+/// runs only on a failure, to say where.
+fn utf8(text: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    simdutf8::basic::from_utf8(text).or_else(|_| std::str::from_utf8(text))
 }
 
 /// Places a record found inside decoded text at the encoded value's start.

@@ -112,7 +112,9 @@ fn decompress<R: BufRead + Send + 'static>(
         }
     };
     if head.starts_with(&[0x1f, 0x8b]) {
-        return Ok((Box::new(GzMembers::new(reader)), true));
+        // Inflated on a thread of its own, alongside the framing.
+        let inflated = crate::read_ahead::ReadAhead::spawn(GzMembers::new(reader))?;
+        return Ok((Box::new(inflated), true));
     }
     if let Some(what) = unread_kind(head) {
         return Err(io::Error::new(io::ErrorKind::InvalidData, what));

@@ -36,6 +36,7 @@ pub mod json;
 pub mod location;
 pub mod parallel;
 pub mod postback;
+pub mod read_ahead;
 pub mod render;
 pub mod sample;
 pub mod serve;

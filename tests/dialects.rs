@@ -627,3 +627,49 @@ fn codes_shows_each_dialects_field_set_in_its_names() {
     let run = exec(&["codes", "--color", "never", "--dialect", "lower", "E502"]);
     assert!(run.stdout.contains("Message Sent/Not Supported"), "{run}");
 }
+
+/// What a capture gives, as (kind, offset, rules) per record, read with
+/// these options through this reader.
+fn records_of(reader: impl std::io::Read, options: &Options) -> Vec<String> {
+    struct Lines(Vec<String>);
+    impl Sink for Lines {
+        fn record(&mut self, record: &Record<'_>) -> std::io::Result<()> {
+            let rules: Vec<String> = record
+                .findings
+                .iter()
+                .map(|f| f.finding.rule.to_string())
+                .collect();
+            self.0.push(format!(
+                "{:?} {} {:?} {rules:?}",
+                record.kind, record.at.offset, record.embedding
+            ));
+            Ok(())
+        }
+    }
+    let mut lines = Lines(Vec::new());
+    read_input("<test>", reader, options, &mut lines).expect("read");
+    lines.0
+}
+
+#[test]
+fn a_json_text_past_the_limit_is_judged_alike_however_it_is_read() {
+    // Found by fuzzing: a JSON log line longer than the limit holding a
+    // postback string was decoded when read whole and text when read in pieces.
+    let line = r#"{"ts":"2024-05-01T10:00:00Z","level":"info","body":"<POSTBACK>\n  <ORIGIN>MMS_MT</ORIGIN>\n  <CODE>N003</CODE>\n  <MMSID>35674</MMSID>\n</POSTBACK>\n"}"#;
+    let big = write(Dialect::V2, &with("TRACKINGID", &"x".repeat(300)));
+    let capture = format!("{line}\n{big}\nINFO body={big} tail\n[{big}]\n");
+    let options = Options::with_max_record(64);
+    let whole = records_of(capture.as_bytes(), &options);
+    for sizes in [&[1usize][..], &[7, 3, 64], &[100, 1]] {
+        let pieces = records_of(Trickle::new(capture.as_bytes(), sizes), &options);
+        assert_eq!(whole, pieces, "read in pieces of {sizes:?}");
+    }
+    assert!(
+        whole
+            .iter()
+            .filter(|r| r.contains("oversized-record"))
+            .count()
+            >= 3,
+        "{whole:#?}"
+    );
+}

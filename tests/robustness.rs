@@ -519,3 +519,26 @@ fn no_input_on_a_terminal_says_how_to_use_it_instead_of_waiting() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn binary_formats_refuse_a_terminal_and_write_nothing_there() {
+    if on_a_terminal("true").is_none_or(|(code, _)| code != Some(0)) {
+        eprintln!("note: no working `script` to make a pseudo-terminal: test skipped");
+        return;
+    }
+    let input = common::fixture("provider/n202.xml");
+    for format in ["xlsx", "parquet"] {
+        let line = format!("{BIN} convert --to {format} {}", input.display());
+        let (code, text) = on_a_terminal(&line).unwrap();
+        assert_eq!(code, Some(2), "{line}: {text}");
+        assert!(
+            text.contains("binary") && text.contains("-o FILE"),
+            "{line}: {text}"
+        );
+        assert!(
+            !text.contains("PK") && !text.contains("PAR1"),
+            "{line}: {text}"
+        );
+    }
+}

@@ -163,6 +163,15 @@ pub(crate) fn positive_integer(rule: Rule, name: &str, at: usize, value: &str) -
     )
 }
 
+/// The instant a TIMESTAMP names, in microseconds since 1970-01-01T00:00:00Z
+/// (to the millisecond, as [`parse_timestamp`] reads it), when it is valid,
+/// surrounding white space aside.
+pub fn utc_micros(text: &str) -> Option<i64> {
+    parse_timestamp(crate::postback::trim_xml(text))
+        .ok()
+        .map(|millis| millis * 1000)
+}
+
 /// Reads an ISO 8601 date-time with offset as milliseconds since 1970-01-01
 /// UTC (a fraction beyond milliseconds is cut; second 60 counts as the next
 /// minute's 0); the error says what is wrong.
@@ -294,6 +303,27 @@ mod tests {
         ] {
             assert!(parse_timestamp(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn timestamps_name_their_instant_in_utc() {
+        let utc = |s: &str| utc_micros(s).expect(s);
+        // 2013-11-05T10:41:08Z, written five ways.
+        let instant = 1_383_648_068_000_000;
+        for form in [
+            "2013-11-05T10:41:08Z",
+            "2013-11-05T05:41:08-05:00",
+            "2013-11-05T05:41:08-0500",
+            "2013-11-05T05:41:08-05",
+            " 2013-11-05T16:11:08+05:30\n",
+        ] {
+            assert_eq!(utc(form), instant, "{form}");
+        }
+        assert_eq!(utc("1970-01-01T00:00:00Z"), 0);
+        assert_eq!(utc("1969-12-31T23:59:59.5Z"), -500_000);
+        assert_eq!(utc("2013-11-05T10:41:08.1234567Z"), instant + 123_000);
+        assert_eq!(utc("2016-12-31T23:59:60Z"), utc("2017-01-01T00:00:00Z"));
+        assert_eq!(utc_micros("2013-02-30T05:41:08Z"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use postback::filter::Filter;
 use postback::finding::{Finding, Rule};
 use postback::parallel::Job;
 use postback::render::convert::{
-    too_deep, Assembly, CsvOptions, Format, Part, DEFAULT_COLUMNS, MAX_DEPTH,
+    too_deep, Assembly, CsvOptions, Format, Part, XlsxOptions, DEFAULT_COLUMNS, MAX_DEPTH,
 };
 use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
@@ -64,7 +64,7 @@ impl Job for Convert {
     /// A postback with rule findings is still data: the rules only matter
     /// to `--valid-only`.
     fn checks(&self) -> bool {
-        self.valid_only || self.filter.needs_checks()
+        self.valid_only || self.filter.needs_checks() || self.format.shows_findings()
     }
 
     fn record(&self, record: &Record<'_>, out: &mut Converted) -> io::Result<()> {
@@ -92,15 +92,23 @@ impl Job for Convert {
             return self.reject(record, Some(finding), out);
         }
         let format = &self.format;
-        // CSV columns are v1.3 names whatever the dialect; JSON keys on request.
-        let postback = if self.canonical || matches!(format, Format::Csv(_)) {
+        // Tabular columns are v1.3 names whatever the dialect; JSON keys on request.
+        let postback = if self.canonical || format.is_tabular() {
             postback.canonical()
         } else {
             std::borrow::Cow::Borrowed(postback)
         };
-        out.part
-            .get_or_insert_with(|| format.part())
-            .write(&postback)?;
+        let part = out.part.get_or_insert_with(|| format.part());
+        match part.write(record, &postback) {
+            // The format cannot hold this postback (a value longer than a cell).
+            Err(err) if err.kind() == io::ErrorKind::InvalidData => {
+                let finding = Finding::new(Rule::OversizedRecord, 0, err.to_string()).help(
+                    "convert it --to csv, ndjson or parquet, which hold values of any length",
+                );
+                return self.reject(record, Some(finding), out);
+            }
+            written => written?,
+        }
         out.counts.converted += 1;
         Ok(())
     }
@@ -161,8 +169,8 @@ fn choose_format(to: Option<ConvertFormat>, output: Option<&Path>) -> Result<Con
     if let Some(format) = to {
         return Ok(format);
     }
-    let hint = "pass --to json, --to ndjson or --to csv, or name the -o file \
-                with a .json, .ndjson, .jsonl or .csv extension";
+    let hint = "pass --to json, ndjson, csv, xlsx or parquet, or name the -o file \
+                with a .json, .ndjson, .jsonl, .csv, .xlsx or .parquet extension";
     let Some(path) = output.filter(|p| p.as_os_str() != "-") else {
         bail!("which format? {hint}");
     };
@@ -174,11 +182,31 @@ fn choose_format(to: Option<ConvertFormat>, output: Option<&Path>) -> Result<Con
         Some("json") => Ok(ConvertFormat::Json),
         Some("ndjson" | "jsonl") => Ok(ConvertFormat::Ndjson),
         Some("csv") => Ok(ConvertFormat::Csv),
+        Some("xlsx") => Ok(ConvertFormat::Xlsx),
+        Some("parquet") => Ok(ConvertFormat::Parquet),
         _ => bail!(
             "cannot tell the format from the name {}: {hint}",
             escape(&path.display().to_string())
         ),
     }
+}
+
+/// Parquet's schema, or the columns of it that `--fields` names.
+#[cfg(feature = "parquet")]
+fn parquet_format(fields: Option<&[String]>) -> Result<Format> {
+    use postback::render::convert::ParquetOptions;
+    let options = match fields {
+        Some(fields) => {
+            ParquetOptions::select(&columns(Some(fields))?).map_err(anyhow::Error::msg)?
+        }
+        None => ParquetOptions::default(),
+    };
+    Ok(Format::Parquet(options))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_format(_: Option<&[String]>) -> Result<Format> {
+    bail!("this postback was built without Parquet support (cargo feature `parquet`)")
 }
 
 /// The CSV columns: `--fields` (trimmed, each named once) or the default ones.
@@ -219,15 +247,18 @@ fn check_outputs(args: &ConvertArgs) -> Result<()> {
 pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     let output = args.output.as_deref().filter(|p| p.as_os_str() != "-");
     let to = choose_format(args.to, args.output.as_deref())?;
-    if to != ConvertFormat::Csv {
-        if args.excel {
-            bail!(
-                "--excel shapes CSV for spreadsheets; it cannot be used with --to json or ndjson"
-            );
-        }
-        if args.fields.is_some() {
-            bail!("--fields picks CSV columns; with JSON, select keys downstream (e.g. jq '{{CODE, STATUS}}')");
-        }
+    if to != ConvertFormat::Csv && args.excel {
+        let hint = match to {
+            ConvertFormat::Xlsx => "; --to xlsx keeps every value exact without it",
+            _ => "",
+        };
+        bail!(
+            "--excel shapes CSV for spreadsheets; it cannot be used with --to {}{hint}",
+            format!("{to:?}").to_lowercase()
+        );
+    }
+    if matches!(to, ConvertFormat::Json | ConvertFormat::Ndjson) && args.fields.is_some() {
+        bail!("--fields picks CSV, XLSX or Parquet columns; with JSON, select keys downstream (e.g. jq '{{CODE, STATUS}}')");
     }
     let columns = columns(args.fields.as_deref())?;
     check_outputs(&args)?;
@@ -235,6 +266,13 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     // or truncated for nothing.
     check_stdin(&args.input)?;
 
+    let binary = matches!(to, ConvertFormat::Xlsx | ConvertFormat::Parquet);
+    if binary && output.is_none() && io::stdout().is_terminal() {
+        bail!(
+            "--to {} writes a binary file, not for a terminal: give -o FILE or redirect (> FILE)",
+            format!("{to:?}").to_lowercase()
+        );
+    }
     let to_terminal = output.is_none() && io::stdout().is_terminal();
     let out = Destination::to(output)?;
     let format = match to {
@@ -248,6 +286,11 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             // a terminal gets the escaped view.
             escape_controls: to_terminal,
         }),
+        ConvertFormat::Xlsx => Format::Xlsx(XlsxOptions {
+            columns,
+            ..XlsxOptions::default()
+        }),
+        ConvertFormat::Parquet => parquet_format(args.fields.as_deref())?,
     };
     let mut assembly = Assembly::new(out, &format).context("cannot write output")?;
     let mut rejects = match &args.rejects {
@@ -311,7 +354,9 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     // A run cut short, or with nothing readable, leaves the previous files.
     let keep = !stats.interrupted && (stats.inputs_read > 0 || stats.inputs_failed == 0);
     let mut notes = Vec::new();
-    notes.extend(assembly.into_inner().close(keep)?);
+    if let Some(out) = assembly.into_inner() {
+        notes.extend(out.close(keep)?);
+    }
     if let Some(rejects) = rejects {
         notes.extend(rejects.close(keep)?);
     }
@@ -350,9 +395,13 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
 
 /// The error of a run that failed while writing, with what became of the
 /// output files (the previous ones are left as they were).
-fn abandoned(err: anyhow::Error, out: Destination, rejects: Option<Destination>) -> anyhow::Error {
+fn abandoned(
+    err: anyhow::Error,
+    out: Option<Destination>,
+    rejects: Option<Destination>,
+) -> anyhow::Error {
     let notes: Vec<String> = out
-        .abandon()
+        .and_then(Destination::abandon)
         .into_iter()
         .chain(rejects.and_then(Destination::abandon))
         .collect();
@@ -373,6 +422,8 @@ mod tests {
         assert_eq!(infer("a.JSONL"), Some(ConvertFormat::Ndjson));
         assert_eq!(infer("dir.d/a.ndjson"), Some(ConvertFormat::Ndjson));
         assert_eq!(infer("a.csv"), Some(ConvertFormat::Csv));
+        assert_eq!(infer("a.XLSX"), Some(ConvertFormat::Xlsx));
+        assert_eq!(infer("a.parquet"), Some(ConvertFormat::Parquet));
         assert_eq!(infer("a.txt"), None);
         assert_eq!(infer("-"), None);
         assert!(choose_format(None, None).is_err());

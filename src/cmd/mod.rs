@@ -284,16 +284,17 @@ fn report_input_error(name: &str, err: &io::Error) {
     let _ = writeln!(io::stderr(), "postback: {}: {}", escape(name), err);
 }
 
-/// Standard output, buffered for speed when it is not a terminal.
-pub fn stdout() -> Box<dyn Write> {
+/// Standard output, buffered for speed when it is not a terminal. `Send`,
+/// for writers that put a file together on another thread (XLSX, Parquet).
+pub fn stdout() -> Box<dyn Write + Send> {
     if output::stdout_closed() {
         return Box::new(output::ClosedStdout);
     }
     let stdout = io::stdout();
     if stdout.is_terminal() {
-        Box::new(io::LineWriter::new(stdout.lock()))
+        Box::new(io::LineWriter::new(stdout))
     } else {
-        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout))
     }
 }
 

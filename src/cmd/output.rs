@@ -278,7 +278,7 @@ fn create_temporary(target: &Path) -> io::Result<(PathBuf, File)> {
 
 /// Where data goes: standard output, or a file written whole (buffered).
 pub enum Destination {
-    Stdout(Box<dyn Write>),
+    Stdout(Box<dyn Write + Send>),
     File(io::BufWriter<OutputFile>),
 }
 

@@ -11,11 +11,25 @@ use super::Dialect;
 use crate::finding::{Finding, Rule};
 use crate::postback::{is_xml_space, Element, Postback};
 
-/// Parses one record: `text` starts with `<POSTBACK` (or the lower-case
+mod lean;
+
+/// Parses one record, as [`parse_reference`] does: most records are flat
+/// and read without the event reader ([`parse_lean`]).
+pub fn parse(text: &str) -> Result<Postback<'_>, Finding> {
+    lean::parse(text).map_or_else(|| parse_reference(text), Ok)
+}
+
+/// The fast path alone: the record of a flat postback, `None` for any other
+/// text (then [`parse_reference`] reads it).
+pub fn parse_lean(text: &str) -> Option<Postback<'_>> {
+    lean::parse(text)
+}
+
+/// Parses one record with the quick-xml reader, the reference: `text` starts with `<POSTBACK` (or the lower-case
 /// dialect's `<postback`, which sets the record's dialect) and ends where the framer
 /// found its end. Well-formedness problems come back as one `malformed-xml`
 /// finding at the place the XML first goes wrong.
-pub fn parse(text: &str) -> Result<Postback<'_>, Finding> {
+pub fn parse_reference(text: &str) -> Result<Postback<'_>, Finding> {
     if let Some(at) = forbidden_control(text.as_bytes()) {
         let byte = text.as_bytes()[at];
         return Err(malformed(

@@ -155,7 +155,11 @@ impl<R: Read> Framer<R> {
     pub(super) fn frame_json_text(&mut self, pos: usize) {
         let mut pos = pos;
         loop {
-            let bytes = &self.buf[..self.end];
+            // Decide on at most the size limit's worth of bytes, so that the
+            // answer does not depend on how much the last read brought in.
+            let window_end = self.end.min(pos + self.max_record + 1);
+            let full = window_end - pos > self.max_record;
+            let bytes = &self.buf[..window_end];
             let parsed = if bytes[pos] == b'{' {
                 json::object(bytes, pos).map(|(members, end)| (is_postback(&members), end))
             } else {
@@ -164,13 +168,14 @@ impl<R: Read> Framer<R> {
                     .map_err(|f| (Vec::new(), f))
             };
             match parsed {
+                Ok((is_postback, end)) if end - pos > self.max_record => {
+                    self.too_large(pos, is_postback);
+                    return;
+                }
                 // The common case, a bare postback object: no second look.
                 Ok((true, end)) => {
-                    self.pending.push_back(if end - pos > self.max_record {
-                        Pending::Oversized { start: pos }
-                    } else {
-                        Pending::Postback { start: pos, end }
-                    });
+                    self.pending
+                        .push_back(Pending::Postback { start: pos, end });
                     self.cursor = end;
                     return;
                 }
@@ -183,25 +188,22 @@ impl<R: Read> Framer<R> {
                     self.cursor = end;
                     return;
                 }
+                Err((members, failure)) if failure.eof && full => {
+                    let is_postback = bytes[pos] == b'{' && is_postback(&members);
+                    self.too_large(pos, is_postback);
+                    return;
+                }
                 Err((_, failure)) if failure.eof && !self.eof => {
-                    if self.end - pos > self.max_record {
-                        self.not_json(pos);
-                        return;
-                    }
                     let shift = self.fill_keeping(pos);
                     pos -= shift;
                 }
                 Err((members, failure)) => {
                     if bytes[pos] == b'{' && is_postback(&members) {
                         let end = failure.at.max(pos + 1);
-                        self.pending.push_back(if end - pos > self.max_record {
-                            Pending::Oversized { start: pos }
-                        } else {
-                            Pending::Truncated {
-                                start: pos,
-                                end,
-                                message: failure.message,
-                            }
+                        self.pending.push_back(Pending::Truncated {
+                            start: pos,
+                            end,
+                            message: failure.message,
                         });
                         self.cursor = end;
                     } else {
@@ -211,6 +213,16 @@ impl<R: Read> Framer<R> {
                 }
             }
         }
+    }
+
+    /// A JSON text past the size limit: a postback object is reported as
+    /// oversized at its `{`; anything else is text (the objects inside it are
+    /// candidates of their own). Reading goes on after the candidate.
+    fn too_large(&mut self, pos: usize, is_postback: bool) {
+        if is_postback {
+            self.pending.push_back(Pending::Oversized { start: pos });
+        }
+        self.not_json(pos);
     }
 
     /// The candidate at `pos` is ordinary text: scanning goes on after it.

@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
-use super::object::{file_list, is_n401, to_json, Groups, Object, Value, NONE};
-use super::{RecordWriter, DEFAULT_COLUMNS, EXTRA, TEXT_KEY};
+use super::columns::{CellSink, Columns};
+use super::{RecordWriter, DEFAULT_COLUMNS};
 use crate::postback::Postback;
 use crate::render::terminal::escape;
 
@@ -35,30 +35,10 @@ impl Default for CsvOptions {
     }
 }
 
-/// What a CSV column shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Column {
-    /// The first value of the field with this name.
-    Field(String),
-    /// `Postback::text`.
-    Text,
-    /// Every field no other column shows, and the full list of any repeated one.
-    Extra,
-}
-
 /// CSV: a header row, then one row per postback (RFC 4180 quoting, by the `csv` crate).
 pub struct Csv<W: Write> {
     cells: Cells<W>,
-    columns: Vec<Column>,
-    /// Whether a `#text` column shows `Postback::text` (else EXTRA carries it).
-    has_text: bool,
-    groups: Groups,
-    /// Per column: the index of the first field it shows in the current record.
-    shown: Vec<Option<usize>>,
-    /// Per field of the current record: whether EXTRA carries it.
-    in_extra: Vec<bool>,
-    /// The JSON of an object- or array-valued cell.
-    json: Vec<u8>,
+    columns: Columns,
 }
 
 impl<W: Write> Csv<W> {
@@ -91,15 +71,6 @@ impl<W: Write> Csv<W> {
             .terminator(terminator)
             .buffer_capacity(buffer)
             .from_writer(out);
-        let columns: Vec<Column> = options
-            .columns
-            .iter()
-            .map(|name| match name.as_str() {
-                EXTRA => Column::Extra,
-                TEXT_KEY => Column::Text,
-                _ => Column::Field(name.clone()),
-            })
-            .collect();
         Csv {
             cells: Cells {
                 csv,
@@ -107,12 +78,7 @@ impl<W: Write> Csv<W> {
                 excel: options.excel,
                 escape_controls: options.escape_controls,
             },
-            has_text: columns.contains(&Column::Text),
-            shown: vec![None; columns.len()],
-            columns,
-            groups: Groups::default(),
-            in_extra: Vec::new(),
-            json: Vec::new(),
+            columns: Columns::new(&options.columns),
         }
     }
 
@@ -120,84 +86,11 @@ impl<W: Write> Csv<W> {
     pub fn into_inner(self) -> io::Result<W> {
         self.cells.csv.into_inner().map_err(|err| err.into_error())
     }
-
-    /// The column showing field `name`. A linear scan: there are a handful of
-    /// columns, and comparing short names costs less than hashing them
-    /// (measured: a fingerprint scan was no faster).
-    fn column_of(&self, name: &str) -> Option<usize> {
-        self.columns
-            .iter()
-            .position(|c| matches!(c, Column::Field(f) if f == name))
-    }
 }
 
 impl<W: Write> RecordWriter for Csv<W> {
     fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
-        let fields = &postback.fields[..];
-        self.groups.compute(fields);
-        self.shown.fill(None);
-        self.in_extra.clear();
-        self.in_extra.resize(fields.len(), false);
-        let mut any_extra = false;
-        for (i, field) in fields.iter().enumerate() {
-            if !self.groups.first[i] {
-                continue;
-            }
-            let repeated = self.groups.next[i] != NONE;
-            match self.column_of(field.name) {
-                Some(c) => {
-                    self.shown[c] = Some(i);
-                    // The column keeps the first value; EXTRA the whole list.
-                    self.in_extra[i] = repeated;
-                }
-                None => self.in_extra[i] = true,
-            }
-            any_extra |= self.in_extra[i];
-        }
-        let text_in_extra = !self.has_text && !postback.text.is_empty();
-        any_extra |= text_in_extra;
-        let n401 = is_n401(postback);
-
-        for (c, column) in self.columns.iter().enumerate() {
-            match column {
-                Column::Field(_) => match self.shown[c] {
-                    None => self.cells.raw(b"")?,
-                    Some(i) => {
-                        let field = &fields[i];
-                        let list = file_list(n401, field);
-                        if field.children.is_empty() && list.is_none() {
-                            self.cells.text(&field.text)?;
-                        } else {
-                            self.json.clear();
-                            let value = Value {
-                                element: field,
-                                list,
-                                depth: 1,
-                            };
-                            to_json(&mut self.json, &value)?;
-                            self.cells.raw(&self.json)?;
-                        }
-                    }
-                },
-                Column::Text => self.cells.text(&postback.text)?,
-                // Built only when there is something to put there.
-                Column::Extra if any_extra => {
-                    self.json.clear();
-                    let extra = Object {
-                        elements: fields,
-                        groups: &self.groups,
-                        only: Some(&self.in_extra),
-                        text: if text_in_extra { &postback.text } else { "" },
-                        list: None,
-                        n401,
-                        depth: 1,
-                    };
-                    to_json(&mut self.json, &extra)?;
-                    self.cells.raw(&self.json)?;
-                }
-                Column::Extra => self.cells.raw(b"")?,
-            }
-        }
+        self.columns.fill(postback, &mut self.cells)?;
         self.cells.end_row()
     }
 
@@ -246,6 +139,20 @@ impl<W: Write> Cells<W> {
 
     fn end_row(&mut self) -> io::Result<()> {
         self.csv.write_record(None::<&[u8]>).map_err(csv_io)
+    }
+}
+
+impl<W: Write> CellSink for Cells<W> {
+    fn text(&mut self, value: &str) -> io::Result<()> {
+        Cells::text(self, value)
+    }
+
+    fn json(&mut self, json: &[u8]) -> io::Result<()> {
+        self.raw(json)
+    }
+
+    fn empty(&mut self) -> io::Result<()> {
+        self.raw(b"")
     }
 }
 

@@ -22,17 +22,28 @@
 
 use std::io::{self, Write};
 
+use self::columns::Columns;
+use crate::engine::Record;
 use crate::postback::{Element, Postback};
 
+mod columns;
 mod csv;
 mod json;
 mod ndjson;
 mod object;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod rows;
+mod xlsx;
 
 pub use self::csv::{Csv, CsvOptions};
 pub use self::json::JsonArray;
 use self::json::{JSON_CLOSE, JSON_OPEN, JSON_SEPARATOR};
 pub use self::ndjson::Ndjson;
+#[cfg(feature = "parquet")]
+pub use self::parquet::{parquet_columns, Parquet, ParquetOptions, ROW_GROUP_ROWS};
+pub use self::rows::{Row, RowFinding, Rows};
+pub use self::xlsx::{too_long_cell, Xlsx, XlsxOptions, CELL_CHARS, FINDINGS_COLUMNS, UTC_COLUMN};
 
 /// The default CSV columns, in CLI.md's order.
 pub const DEFAULT_COLUMNS: [&str; 18] = [
@@ -104,15 +115,24 @@ pub enum Format {
     Json,
     Ndjson,
     Csv(CsvOptions),
+    Xlsx(XlsxOptions),
+    #[cfg(feature = "parquet")]
+    Parquet(ParquetOptions),
 }
 
 impl Format {
     /// A writer streaming to `out`, what comes before the first record written.
-    pub fn writer<'w, W: Write + 'w>(&self, out: W) -> io::Result<Box<dyn RecordWriter + 'w>> {
+    pub fn writer<'w, W: Write + Send + 'w>(
+        &self,
+        out: W,
+    ) -> io::Result<Box<dyn RecordWriter + 'w>> {
         Ok(match self {
             Format::Json => Box::new(JsonArray::new(out)?),
             Format::Ndjson => Box::new(Ndjson::new(out)),
             Format::Csv(options) => Box::new(Csv::new(out, options.clone())?),
+            Format::Xlsx(options) => Box::new(Xlsx::new(out, options.clone())?),
+            #[cfg(feature = "parquet")]
+            Format::Parquet(options) => Box::new(Parquet::new(out, options.clone())?),
         })
     }
 
@@ -122,8 +142,41 @@ impl Format {
             Format::Json => PartWriter::Json(JsonArray::part(Vec::new())),
             Format::Ndjson => PartWriter::Ndjson(Ndjson::new(Vec::new())),
             Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options, 1024))),
+            Format::Xlsx(options) => PartWriter::Rows {
+                columns: Box::new(Columns::new(&options.columns)),
+                rows: Rows::new(options.columns.len()),
+                cell_limit: true,
+            },
+            #[cfg(feature = "parquet")]
+            Format::Parquet(_) => PartWriter::Rows {
+                columns: Box::new(parquet::row_columns()),
+                rows: Rows::new(DEFAULT_COLUMNS.len()),
+                cell_limit: false,
+            },
         };
         Part { writer, records: 0 }
+    }
+
+    /// Whether the output is binary, never for a terminal.
+    pub fn is_binary(&self) -> bool {
+        match self {
+            Format::Json | Format::Ndjson | Format::Csv(_) => false,
+            Format::Xlsx(_) => true,
+            #[cfg(feature = "parquet")]
+            Format::Parquet(_) => true,
+        }
+    }
+
+    /// Whether the output is a table (CSV, XLSX, Parquet), whose columns
+    /// are v1.3 names whatever the dialect.
+    pub fn is_tabular(&self) -> bool {
+        !matches!(self, Format::Json | Format::Ndjson)
+    }
+
+    /// Whether the output lists each record's findings, so that the rule
+    /// checks must run.
+    pub fn shows_findings(&self) -> bool {
+        self.is_binary()
     }
 }
 
@@ -140,14 +193,43 @@ enum PartWriter {
     Ndjson(Ndjson<Vec<u8>>),
     // Boxed: its cell buffers make it several times the size of the others.
     Csv(Box<Csv<Vec<u8>>>),
+    /// Rows for a writer that builds one file (XLSX, Parquet).
+    Rows {
+        columns: Box<Columns>,
+        rows: Rows,
+        /// Whether a cell may hold no more than a spreadsheet's [`CELL_CHARS`].
+        cell_limit: bool,
+    },
 }
 
 impl Part {
-    pub fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
+    /// Writes a postback, read as `record`. A postback the format cannot hold
+    /// (a value too long for a spreadsheet cell) is refused with an
+    /// `InvalidData` error saying why, and the part is left as it was.
+    pub fn write(&mut self, record: &Record<'_>, postback: &Postback<'_>) -> io::Result<()> {
         match &mut self.writer {
             PartWriter::Json(w) => w.write(postback)?,
             PartWriter::Ndjson(w) => w.write(postback)?,
             PartWriter::Csv(w) => w.write(postback)?,
+            PartWriter::Rows {
+                columns,
+                rows,
+                cell_limit,
+            } => {
+                rows.push(columns, postback, Some(record))?;
+                let width = rows.width();
+                let long = rows.last().and_then(|row| too_long_cell(row, width));
+                if let (Some(column), true) = (long, *cell_limit) {
+                    rows.pop();
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "column {column} holds more than the {CELL_CHARS} characters a \
+                             spreadsheet cell can: too long to convert to XLSX"
+                        ),
+                    ));
+                }
+            }
         }
         self.records += 1;
         Ok(())
@@ -163,19 +245,29 @@ impl Part {
             PartWriter::Json(w) => Ok(w.into_inner()),
             PartWriter::Ndjson(w) => Ok(w.into_inner()),
             PartWriter::Csv(w) => w.into_inner(),
+            PartWriter::Rows { .. } => Err(io::Error::other("rows are not bytes")),
         }
     }
 }
 
 /// Puts parts together into one output, in the order given.
-pub struct Assembly<W: Write> {
-    out: W,
-    json: bool,
-    /// Whether a record has been written (a JSON array separates the next one).
-    written: bool,
+pub struct Assembly<W: Write + Send> {
+    to: Assembled<W>,
 }
 
-impl<W: Write> Assembly<W> {
+enum Assembled<W: Write + Send> {
+    Bytes {
+        out: W,
+        json: bool,
+        /// Whether a record has been written (a JSON array separates the next one).
+        written: bool,
+    },
+    Xlsx(Box<Xlsx<W>>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<Parquet<W>>),
+}
+
+impl<W: Write + Send> Assembly<W> {
     /// Writes what comes before the first record.
     pub fn new(mut out: W, format: &Format) -> io::Result<Self> {
         match format {
@@ -185,11 +277,26 @@ impl<W: Write> Assembly<W> {
                 // The header exactly as the streaming writer writes it.
                 Csv::new(&mut out, options.clone())?.into_inner()?;
             }
+            Format::Xlsx(options) => {
+                let xlsx = Xlsx::new(out, options.clone())?;
+                return Ok(Assembly {
+                    to: Assembled::Xlsx(Box::new(xlsx)),
+                });
+            }
+            #[cfg(feature = "parquet")]
+            Format::Parquet(options) => {
+                let parquet = Parquet::new(out, options.clone())?;
+                return Ok(Assembly {
+                    to: Assembled::Parquet(Box::new(parquet)),
+                });
+            }
         }
         Ok(Assembly {
-            out,
-            json: matches!(format, Format::Json),
-            written: false,
+            to: Assembled::Bytes {
+                out,
+                json: matches!(format, Format::Json),
+                written: false,
+            },
         })
     }
 
@@ -198,37 +305,84 @@ impl<W: Write> Assembly<W> {
         if part.records == 0 {
             return Ok(());
         }
-        if self.json && self.written {
-            self.out.write_all(JSON_SEPARATOR)?;
+        match (&mut self.to, part.writer) {
+            (Assembled::Xlsx(xlsx), PartWriter::Rows { rows, .. }) => xlsx.push(&rows),
+            #[cfg(feature = "parquet")]
+            (Assembled::Parquet(parquet), PartWriter::Rows { rows, .. }) => parquet.push(&rows),
+            (Assembled::Xlsx(_), _) => Err(io::Error::other("an XLSX file takes rows")),
+            #[cfg(feature = "parquet")]
+            (Assembled::Parquet(_), _) => Err(io::Error::other("a Parquet file takes rows")),
+            (Assembled::Bytes { out, json, written }, writer) => {
+                if *json && *written {
+                    out.write_all(JSON_SEPARATOR)?;
+                }
+                let part = Part {
+                    writer,
+                    records: part.records,
+                };
+                out.write_all(&part.into_bytes()?)?;
+                *written = true;
+                Ok(())
+            }
         }
-        self.out.write_all(&part.into_bytes()?)?;
-        self.written = true;
-        Ok(())
     }
 
-    /// Passes on what is written so far (a live input has paused).
+    /// Passes on what is written so far (a live input has paused). A file
+    /// put together at the end (XLSX, Parquet) has nothing to pass on yet.
     pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        match &mut self.to {
+            Assembled::Bytes { out, .. } => out.flush(),
+            _ => Ok(()),
+        }
     }
 
     /// Writes what comes after the last record, then flushes.
     pub fn finish(&mut self) -> io::Result<()> {
-        if self.json {
-            self.out.write_all(JSON_CLOSE)?;
+        match &mut self.to {
+            Assembled::Bytes { out, json, .. } => {
+                if *json {
+                    out.write_all(JSON_CLOSE)?;
+                }
+                out.flush()
+            }
+            Assembled::Xlsx(xlsx) => xlsx.finish(),
+            #[cfg(feature = "parquet")]
+            Assembled::Parquet(parquet) => parquet.finish(),
         }
-        self.out.flush()
     }
 
-    /// The writer back, for the caller to close (e.g. put a file in place).
-    pub fn into_inner(self) -> W {
-        self.out
+    /// The writer back, for the caller to close (e.g. put a file in place);
+    /// `None` only when a Parquet file failed so that its writer is lost.
+    pub fn into_inner(self) -> Option<W> {
+        match self.to {
+            Assembled::Bytes { out, .. } => Some(out),
+            Assembled::Xlsx(xlsx) => Some(xlsx.into_inner()),
+            #[cfg(feature = "parquet")]
+            Assembled::Parquet(parquet) => parquet.into_inner(),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::RecordKind;
+    use crate::location::Location;
     use crate::postback::parse;
+
+    /// A record read at the start of `capture.log`, its postback given apart.
+    fn record() -> Record<'static> {
+        Record {
+            source: "capture.log",
+            at: Location::START,
+            embedding: None,
+            decoded_at: None,
+            kind: RecordKind::Postback,
+            text: b"",
+            postback: None,
+            findings: Vec::new(),
+        }
+    }
 
     #[test]
     fn too_deep_finds_the_first_element_past_the_limit() {
@@ -283,12 +437,13 @@ mod tests {
                 for chunk in [&postbacks[..cut], &[], &postbacks[cut..]] {
                     let mut part = format.part();
                     for postback in chunk {
-                        part.write(postback).unwrap();
+                        part.write(&record(), postback).unwrap();
                     }
                     assert_eq!(part.records(), chunk.len() as u64);
                     assembly.push(part).unwrap();
                 }
                 assembly.finish().unwrap();
+                drop(assembly);
                 assert_eq!(
                     String::from_utf8_lossy(&assembled),
                     String::from_utf8_lossy(&streamed),
