@@ -87,6 +87,50 @@ pub fn value(text: &[u8], at: usize) -> Result<&str, Failure> {
     }
 }
 
+/// As [`value`], reading the two kinds of value a log line is mostly made
+/// of, a string without escapes and a plain integer, without serde_json.
+/// Anything else, or anything that might not parse, goes to serde_json,
+/// which then gives the same span or says what is wrong.
+fn member_value(text: &[u8], at: usize) -> Result<&str, Failure> {
+    let quick = match text.get(at) {
+        Some(b'"') => plain_string(text, at),
+        Some(b'-' | b'0'..=b'9') => plain_integer(text, at),
+        _ => None,
+    };
+    match quick {
+        Some(raw) => Ok(raw),
+        None => value(text, at),
+    }
+}
+
+/// The string at `text[at]` (its `"`) when it holds no escape and no
+/// control character and is UTF-8: then it is valid JSON as it stands.
+fn plain_string(text: &[u8], at: usize) -> Option<&str> {
+    let rest = text.get(at + 1..)?;
+    let close = memchr::memchr2(b'"', b'\\', rest)?;
+    if rest[close] != b'"' || rest[..close].iter().any(|&b| b < 0x20) {
+        return None;
+    }
+    // The span is the opening quote to the closing one, inclusive. Most
+    // are short and ASCII, where the standard check is the quicker one.
+    std::str::from_utf8(&text[at..at + close + 2]).ok()
+}
+
+/// The integer at `text[at]` (`-?(0|[1-9][0-9]*)`) when a byte that cannot
+/// continue a number follows it; fractions, exponents, leading zeros and
+/// a number cut by the end of the text are left to serde_json.
+fn plain_integer(text: &[u8], at: usize) -> Option<&str> {
+    let digits_from = at + usize::from(text[at] == b'-');
+    let digits = text.get(digits_from..)?;
+    let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    let next = *digits.get(n)?;
+    if n == 0 || (digits[0] == b'0' && n > 1) || matches!(next, b'.' | b'e' | b'E') {
+        return None;
+    }
+    // ASCII digits and a sign: UTF-8.
+    std::str::from_utf8(&text[at..digits_from + n]).ok()
+}
+
 /// The byte offset of serde_json's 1-based line and (byte) column. The
 /// column names the byte before a refused control character, which has
 /// been read; any other refused byte is at the column itself.
@@ -114,8 +158,45 @@ pub fn string(raw: &str) -> Cow<'_, str> {
     if !inner.contains('\\') {
         return Cow::Borrowed(inner);
     }
+    if let Some(decoded) = unescape_short(inner) {
+        return Cow::Owned(decoded);
+    }
     // `raw` was checked as a JSON string, so it decodes.
     serde_json::from_str::<String>(raw).map_or(Cow::Borrowed(inner), Cow::Owned)
+}
+
+/// The text of a string holding only the one-letter escapes (`\n`, `\"`, ...),
+/// as serde_json decodes it; `None` for a `\u` escape, or anything that is
+/// not a valid JSON string's inside (serde_json then decides).
+fn unescape_short(inner: &str) -> Option<String> {
+    let bytes = inner.as_bytes();
+    if bytes.iter().any(|&b| b < 0x20) {
+        return None;
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'\\', b'"', &bytes[from..]) {
+        let at = from + i;
+        if bytes[at] == b'"' {
+            return None;
+        }
+        out.push_str(&inner[from..at]);
+        out.push(match bytes.get(at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            _ => return None,
+        });
+        // Both bytes are ASCII: `from` stays on a character boundary.
+        from = at + 2;
+    }
+    out.push_str(&inner[from..]);
+    Some(out)
 }
 
 /// Reads the object whose `{` is at `text[at]`, one level: its members in
@@ -137,7 +218,7 @@ pub fn object(
             Some(_) => return Err((members, expected(i, "a member name in quotes"))),
         }
         let key_at = i;
-        let raw_key = match value(text, i) {
+        let raw_key = match member_value(text, i) {
             Ok(k) => k,
             Err(f) => return Err((members, f)),
         };
@@ -152,7 +233,7 @@ pub fn object(
             return Err((members, ran_out(text, "a value")));
         }
         let value_at = i;
-        let raw = match value(text, i) {
+        let raw = match member_value(text, i) {
             Ok(v) => v,
             Err(f) => return Err((members, f)),
         };
@@ -180,7 +261,7 @@ pub fn array(text: &[u8], at: usize) -> Result<Vec<(usize, &str)>, Failure> {
     let mut items = Vec::new();
     let mut i = skip_space(text, at + 1);
     while i < end - 1 {
-        let item = value(&text[..end], i)?;
+        let item = member_value(&text[..end], i)?;
         items.push((i, item));
         i = skip_space(text, i + item.len());
         if text.get(i) == Some(&b',') {
@@ -226,6 +307,55 @@ mod tests {
         assert!(!failure.eof);
         let (_, failure) = object(b"{\"a\":1,", 0).unwrap_err();
         assert!(failure.eof);
+    }
+
+    #[test]
+    fn the_quick_member_reads_agree_with_serde_json() {
+        let cases: [&[u8]; 16] = [
+            b"\"abc\"}",
+            b"\"\",",
+            b"\"a\\\"b\" ",
+            b"\"a\x01b\"}",
+            b"\"a\tb\"}",
+            b"\"\xff\"}",
+            b"\"caf\xc3\xa9 \x7f\"]",
+            b"\"unterminated",
+            b"123,",
+            b"-0]",
+            b"0123,",
+            b"1.5,",
+            b"-1e3}",
+            b"-,",
+            b"12",
+            b"-x",
+        ];
+        for text in cases {
+            assert_eq!(
+                member_value(text, 0),
+                value(text, 0),
+                "{:?}",
+                text.escape_ascii()
+            );
+        }
+        assert_eq!(member_value(b"\"abc\"}", 0), Ok("\"abc\""));
+        assert_eq!(member_value(b"-120,", 0), Ok("-120"));
+    }
+
+    #[test]
+    fn one_letter_escapes_decode_as_serde_json_decodes_them() {
+        for raw in [
+            r#""a\nb\"c\\d\/e\tf\rg\bh\fi""#,
+            r#""<POSTBACK>\n  <CODE>N201</CODE>\n</POSTBACK>""#,
+            r#""caf\u00e9\n""#,
+            r#""\ud83d\ude00\n""#,
+            r#""x\\""#,
+        ] {
+            let want: String = serde_json::from_str(raw).unwrap();
+            assert_eq!(string(raw), want, "{raw}");
+        }
+        // Not a JSON string: left as it was.
+        assert_eq!(string(r#""a"b\n""#), r#"a"b\n"#);
+        assert_eq!(string(r#""a\q""#), r#"a\q"#);
     }
 
     #[test]

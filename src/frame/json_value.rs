@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use memchr::{memchr3, memmem};
+use memchr::memchr3;
 
 use super::{Embedding, Frame, Framer};
 use crate::dialect::v2::is_postback;
@@ -101,12 +101,15 @@ fn first_on_line(buf: &[u8], at: usize, input_start: bool) -> bool {
 }
 
 /// Whether a JSON string's text may hold a postback: an XML start tag in
-/// either case (raw, escaped or percent-encoded) or a JSON object.
+/// either case (raw, escaped or percent-encoded) or a JSON object. One pass
+/// for the three bytes that can start the answer, as most strings are short.
 fn may_hold_postback(raw: &str) -> bool {
     let bytes = raw.as_bytes();
-    memchr::memchr(b'{', bytes).is_some()
-        || memmem::find(bytes, b"OSTBACK").is_some()
-        || memmem::find(bytes, b"ostback").is_some()
+    memchr::memchr3_iter(b'{', b'K', b'k', bytes).any(|at| match bytes[at] {
+        b'{' => true,
+        b'K' => bytes[..at].ends_with(b"OSTBAC"),
+        _ => bytes[..at].ends_with(b"ostbac"),
+    })
 }
 
 /// Searches the JSON value `raw` at `text[at..]` for postbacks.
@@ -281,6 +284,28 @@ mod tests {
         match candidate(text.as_bytes(), 0, text.len(), true, true) {
             Candidate::At(i) => Some(i),
             _ => None,
+        }
+    }
+
+    #[test]
+    fn strings_that_may_hold_a_postback() {
+        for yes in [
+            "\"<POSTBACK>\"",
+            "\"\\u003cpostback\"",
+            "\"x {\"",
+            "\"%3CPOSTBACK\"",
+            "\"KOSTBACK\"",
+        ] {
+            assert!(may_hold_postback(yes), "{yes}");
+        }
+        for no in [
+            "\"\"",
+            "\"OSTBAC\"",
+            "\"kK\"",
+            "\"POSTBAcK\"",
+            "\"ostbacK\"",
+        ] {
+            assert!(!may_hold_postback(no), "{no}");
         }
     }
 

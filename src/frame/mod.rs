@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
+use std::sync::LazyLock;
 
 use memchr::{memchr, memmem, memrchr};
 
@@ -93,6 +94,14 @@ const OVERLAP: usize = 16;
 
 const NAME: &[u8] = b"POSTBACK";
 
+// Searchers are built once: building one costs more than searching a log
+// line, and a framer is made for every decoded JSON string and form value.
+static UPPER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(NAME));
+static LOWER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"postback"));
+static DOCTYPE: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"<!DOCTYPE"));
+
 /// What the framer is skipping after reporting an oversized record or document.
 #[derive(Debug)]
 enum Skip {
@@ -129,10 +138,10 @@ pub struct Framer<R> {
     chunk: usize,
     /// Inside decoded text: no further JSON or form decoding.
     nested: bool,
-    postback: memmem::Finder<'static>,
+    postback: &'static memmem::Finder<'static>,
     /// The lower-case dialect's `postback`.
-    lower: memmem::Finder<'static>,
-    doctype: memmem::Finder<'static>,
+    lower: &'static memmem::Finder<'static>,
+    doctype: &'static memmem::Finder<'static>,
     /// Input offset where the last frame handed out ended: no look-behind
     /// reaches before it, so no record is framed twice.
     emitted: u64,
@@ -216,9 +225,9 @@ impl<R: Read> Framer<R> {
             max_record: max_record.max(64),
             chunk: CHUNK,
             nested: false,
-            postback: memmem::Finder::new(NAME),
-            lower: memmem::Finder::new(b"postback"),
-            doctype: memmem::Finder::new(b"<!DOCTYPE"),
+            postback: &UPPER,
+            lower: &LOWER,
+            doctype: &DOCTYPE,
             emitted: 0,
             line: LineWalk::default(),
             opaque: OpaqueWalk::default(),
@@ -313,8 +322,8 @@ impl<R: Read> Framer<R> {
     fn find_candidate(&mut self) -> Found {
         loop {
             let (from, end) = (self.cursor, self.end);
-            let upper = self.hits[0].find(&self.postback, &self.buf, from, end);
-            let lower = self.hits[1].find(&self.lower, &self.buf, from, end);
+            let upper = self.hits[0].find(self.postback, &self.buf, from, end);
+            let lower = self.hits[1].find(self.lower, &self.buf, from, end);
             let hit = match (upper, lower) {
                 (Some(u), Some(l)) => Some(u.min(l)),
                 (u, l) => u.or(l),
@@ -322,7 +331,7 @@ impl<R: Read> Framer<R> {
             let limit = hit.unwrap_or(end);
             // A DOCTYPE whose document holds postbacks comes before them; its
             // internal subset may even name POSTBACK, so it is looked for first.
-            let doctype = self.hits[2].find(&self.doctype, &self.buf, from, limit);
+            let doctype = self.hits[2].find(self.doctype, &self.buf, from, limit);
             let json_limit = doctype.unwrap_or(limit);
             let read = &self.buf[..end];
             match json_value::candidate(read, from, json_limit, self.base == 0, self.eof) {
