@@ -47,10 +47,25 @@ impl Step {
 }
 
 /// The fingerprint of one postback of a message, from its row, status and time.
+/// It only tells apart the few postbacks of one message, so three rounds of
+/// a 64-bit mixer do (SipHash cost more than the rest of the join).
 pub fn fingerprint(row: RowId, status_hash: u64, time: Time) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    (row, status_hash, time).hash(&mut h);
-    h.finish()
+    let (tag, value) = match time {
+        Time::Missing => (0u64, 0u64),
+        Time::At(ms) => (1, ms as u64),
+        Time::Unreadable(hash) => (2, hash),
+    };
+    let h = mix(u64::from(row) | tag << 32);
+    let h = mix(h ^ status_hash);
+    mix(h ^ value)
+}
+
+/// splitmix64's finalizer: a bijection that spreads every input bit.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// A TIMESTAMP: absent, read as milliseconds since 1970 UTC, or unreadable
@@ -78,8 +93,8 @@ pub struct Text {
     ends: [u32; TEXT_FIELDS],
 }
 
-/// The canonical fields a [`Text`] holds, in order.
-const TEXT_NAMES: [&str; TEXT_FIELDS] = ["TRACKINGID", "TO", "FROM", "SPID", "STATUS", "TIMESTAMP"];
+/// How many canonical fields a [`Text`] holds: TRACKINGID, TO, FROM, SPID,
+/// STATUS and TIMESTAMP, in that order (see [`slot`]).
 const TEXT_FIELDS: usize = 6;
 
 impl Text {
@@ -118,16 +133,54 @@ pub fn sight(record: &Record<'_>, source: &Arc<str>) -> Sighting {
     }
 }
 
+/// The fields tracking reads besides those of a [`Text`], after them.
+const ORIGIN: usize = TEXT_FIELDS;
+const CODE: usize = TEXT_FIELDS + 1;
+const SENTAS: usize = TEXT_FIELDS + 2;
+const READ: usize = TEXT_FIELDS + 3;
+
+/// Which read field a canonical name is: a [`Text`]'s parts first, in order.
+fn slot(canonical: &str) -> Option<usize> {
+    Some(match canonical {
+        "TRACKINGID" => 0,
+        "TO" => 1,
+        "FROM" => 2,
+        "SPID" => 3,
+        "STATUS" => 4,
+        "TIMESTAMP" => 5,
+        "ORIGIN" => ORIGIN,
+        "CODE" => CODE,
+        "SENTAS" => SENTAS,
+        _ => return None,
+    })
+}
+
+/// The trimmed value of the first field read as each name, in one pass
+/// over the fields (as [`Postback::value`](crate::postback::Postback::value)
+/// gives it, name by name).
+fn read_fields<'p>(pb: &'p crate::postback::Postback<'_>) -> [Option<&'p str>; READ] {
+    let mut found = [None; READ];
+    for field in &pb.fields {
+        if let Some(i) = slot(field.canonical) {
+            if found[i].is_none() {
+                found[i] = Some(field.trimmed());
+            }
+        }
+    }
+    found
+}
+
 fn step(record: &Record<'_>) -> Option<Step> {
     let pb = record.postback.as_ref()?;
-    let value = |name: &str| pb.value(name).filter(|v| !v.is_empty());
-    let tracking_id = value("TRACKINGID")?;
-    let code = value("CODE")?;
-    let status = value("STATUS");
-    let sent_as_sms = value("SENTAS") == Some("SMS");
-    let found = table::lookup(value("ORIGIN"), code, status, sent_as_sms)?;
+    let fields = read_fields(pb);
+    let value = |i: usize| fields[i].filter(|v| !v.is_empty());
+    let tracking_id = value(0)?;
+    let code = value(CODE)?;
+    let status = value(4);
+    let sent_as_sms = value(SENTAS) == Some("SMS");
+    let found = table::lookup(value(ORIGIN), code, status, sent_as_sms)?;
     let family = table::get(found.id).family;
-    let time = match value("TIMESTAMP") {
+    let time = match value(5) {
         None => Time::Missing,
         Some(ts) => match parse_timestamp(ts) {
             Ok(ms) => Time::At(ms),
@@ -139,7 +192,7 @@ fn step(record: &Record<'_>) -> Option<Step> {
         (false, None) => 1,
         (false, Some(s)) => hash_of(s) | 2,
     };
-    let parts = TEXT_NAMES.map(|name| value(name).unwrap_or(""));
+    let parts: [&str; TEXT_FIELDS] = std::array::from_fn(|i| value(i).unwrap_or(""));
     let mut buf = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     let mut ends = [0u32; TEXT_FIELDS];
     for (end, part) in ends.iter_mut().zip(parts) {

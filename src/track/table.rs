@@ -355,7 +355,7 @@ pub fn lookup(
     };
     let mut any = None;
     for (i, row) in ROWS.iter().enumerate() {
-        if !(same(row.origin, origin) && same(row.code, code)) || (row.sent_as_sms && !sent_as_sms)
+        if !(same(row.code, code) && same(row.origin, origin)) || (row.sent_as_sms && !sent_as_sms)
         {
             continue;
         }
