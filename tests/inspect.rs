@@ -435,7 +435,9 @@ fn a_long_element_name_is_cut_and_does_not_pad_the_other_rows() {
     let cut = format!("  {}…  x", "N".repeat(31));
     assert!(stdout.lines().any(|line| line == cut), "{stdout:.2000}");
     assert!(
-        stdout.lines().any(|line| line == format!("  ORIGIN{}MMS_MT", " ".repeat(28))),
+        stdout
+            .lines()
+            .any(|line| line == format!("  ORIGIN{}MMS_MT", " ".repeat(28))),
         "the value column sits after the capped name column: {stdout:.2000}"
     );
 }
