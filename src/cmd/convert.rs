@@ -15,7 +15,8 @@ use postback::filter::Filter;
 use postback::finding::{Finding, Rule};
 use postback::parallel::Job;
 use postback::render::convert::{
-    too_deep, Assembly, CsvOptions, Format, Part, XlsxOptions, DEFAULT_COLUMNS, MAX_DEPTH,
+    too_deep, Assembly, CsvOptions, Format, JsonOptions, Part, XlsxOptions, DEFAULT_COLUMNS,
+    MAX_DEPTH,
 };
 use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
@@ -275,12 +276,16 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     }
     let to_terminal = output.is_none() && io::stdout().is_terminal();
     let out = Destination::to(output)?;
+    let json = JsonOptions {
+        with_source: args.with_source,
+    };
     let format = match to {
-        ConvertFormat::Json => Format::Json,
-        ConvertFormat::Ndjson => Format::Ndjson,
+        ConvertFormat::Json => Format::Json(json),
+        ConvertFormat::Ndjson => Format::Ndjson(json),
         ConvertFormat::Csv => Format::Csv(CsvOptions {
             columns,
             excel: args.excel,
+            with_source: args.with_source,
             // CLI.md: payload text never reaches a terminal raw. JSON escapes
             // such characters without changing the value; CSV cannot, so only
             // a terminal gets the escaped view.
@@ -288,6 +293,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         }),
         ConvertFormat::Xlsx => Format::Xlsx(XlsxOptions {
             columns,
+            with_source: args.with_source,
             ..XlsxOptions::default()
         }),
         ConvertFormat::Parquet => parquet_format(args.fields.as_deref())?,
