@@ -517,9 +517,9 @@ pub fn field_sets(origin: &str, code: &str) -> &'static [FieldSet] {
     }
 }
 
-/// Every element name documented anywhere in `FIELDS.md`; anything else is
-/// an `unknown-field`. Ordered so the common names win ties in suggestions.
-pub const KNOWN_FIELDS: &[&str] = &[
+/// The fields of the provider's delivery reports, in CLI.md's order: the
+/// stable columns of `convert` and the first names suggestions try.
+pub const COMMON_FIELDS: [&str; 17] = [
     "ORIGIN",
     "CODE",
     "STATUS",
@@ -537,6 +537,11 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "STATUSDETAILS",
     "AUDIONAME",
     "VIDEONAME",
+];
+
+/// The other element names `FIELDS.md` documents (incoming messages, N401,
+/// wallet passes).
+const OTHER_FIELDS: [&str; 20] = [
     "TEXT",
     "RECEIVED",
     "TRANSACTIONID",
@@ -558,6 +563,24 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "PASSDATAID",
     "SERIALNUMBER",
 ];
+
+/// Every element name documented anywhere in `FIELDS.md`; anything else is
+/// an `unknown-field`. Ordered so the common names win ties in suggestions.
+pub const KNOWN_FIELDS: &[&str] = &known_fields();
+
+const fn known_fields() -> [&'static str; COMMON_FIELDS.len() + OTHER_FIELDS.len()] {
+    let mut all = [""; COMMON_FIELDS.len() + OTHER_FIELDS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < COMMON_FIELDS.len() {
+            COMMON_FIELDS[i]
+        } else {
+            OTHER_FIELDS[i - COMMON_FIELDS.len()]
+        };
+        i += 1;
+    }
+    all
+}
 
 pub fn is_known_field(name: &str) -> bool {
     KNOWN_FIELDS.contains(&name)

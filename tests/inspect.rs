@@ -418,3 +418,26 @@ fn a_doctype_document_shows_its_finding() {
     assert!(out.starts_with("DOCTYPE · "), "{out}");
     assert!(out.contains("error[doctype]"), "{out}");
 }
+
+#[test]
+fn a_long_element_name_is_cut_and_does_not_pad_the_other_rows() {
+    let name = "N".repeat(20_000);
+    let rows: String = (0..2_000).map(|i| format!("<A{i}/>")).collect();
+    let record = format!(
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>1</MMSID>\
+         <{name}>x</{name}>{rows}</POSTBACK>"
+    );
+    let (status, stdout, stderr) =
+        run_with_stdin(&["inspect", "--color", "never"], record.into_bytes());
+    assert_eq!(status, 0, "{stderr}");
+    // 2,000 rows padded to a 20,000-column name would be 40 MB.
+    assert!(stdout.len() < 1_000_000, "{} bytes of card", stdout.len());
+    let cut = format!("  {}…  x", "N".repeat(31));
+    assert!(stdout.lines().any(|line| line == cut), "{stdout:.2000}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == format!("  ORIGIN{}MMS_MT", " ".repeat(28))),
+        "the value column sits after the capped name column: {stdout:.2000}"
+    );
+}

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::{exec, fixture, Run, PROVIDER_EXAMPLES};
+use common::{convert_into, exec, fixture, temp, Run, PROVIDER_EXAMPLES};
 
 const HEADER: [&str; 19] = [
     "ORIGIN",
@@ -44,10 +44,6 @@ const TRICKY: &str = "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
 const MISSING_MMSID: &str = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE>\
 <TIMESTAMP>2013-02-30T05:41:08Z</TIMESTAMP></POSTBACK>\n";
 
-fn temp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
-
 fn workbook(path: &Path) -> Xlsx<std::io::BufReader<fs::File>> {
     open_workbook(path).unwrap_or_else(|e| panic!("{} does not open: {e}", path.display()))
 }
@@ -81,15 +77,7 @@ fn part(path: &Path, name: &str) -> String {
 }
 
 fn convert(dir: &Path, input: &Path, extra: &[&str]) -> (Run, std::path::PathBuf) {
-    let out = dir.join("out.xlsx");
-    let mut args = vec![
-        "convert",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    (exec(&args), out)
+    convert_into(dir, input, "out.xlsx", extra)
 }
 
 #[test]

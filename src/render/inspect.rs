@@ -24,6 +24,9 @@ const GAP: usize = 2;
 /// elements are errors anyway (`nested-element`); showing them all would
 /// make a deeply nested record's card grow with the square of its size.
 const MAX_DEPTH: usize = 4;
+/// Widest name column, in characters: a longer name is cut with an ellipsis,
+/// so one absurd element name cannot pad every other row of the card.
+const NAME_COLUMN: usize = 32;
 /// Kinds of postback named in the summary line; the rest are counted together.
 const SUMMARY_KINDS: usize = 12;
 
@@ -90,7 +93,8 @@ impl Cards {
             .iter()
             .map(|row| row.depth * 2 + escape(row.el.name).chars().count())
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .min(NAME_COLUMN);
         let value_col = INDENT + width + GAP;
         for (row, findings) in rows.iter().zip(&placed) {
             self.write_row(out, pb, row, findings, width)?;
@@ -123,7 +127,7 @@ impl Cards {
     ) -> io::Result<()> {
         let p = self.paint;
         let el = row.el;
-        let name = escape(el.name);
+        let name = column_name(&escape(el.name), NAME_COLUMN.saturating_sub(row.depth * 2));
         let indent = " ".repeat(INDENT + row.depth * 2);
         let mut line = format!("{indent}{}", p.accent(&name));
         // An element holding elements shows only the text beside them, if any.
@@ -257,6 +261,16 @@ impl Cards {
         };
         writeln!(out, "{pad}{line}")
     }
+}
+
+/// `name` as it fits in `room` characters: whole, or cut with an ellipsis.
+fn column_name(name: &str, room: usize) -> String {
+    if name.chars().count() <= room {
+        return name.to_string();
+    }
+    let mut cut: String = name.chars().take(room.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// The code, its meaning in words, and whether the code is one the table knows.

@@ -86,6 +86,24 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A temporary directory, removed when dropped.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Runs `postback convert INPUT -o DIR/FILE_NAME EXTRA...`; gives the run and
+/// the output's path.
+pub fn convert_into(dir: &Path, input: &Path, file_name: &str, extra: &[&str]) -> (Run, PathBuf) {
+    let out = dir.join(file_name);
+    let mut args = vec!["convert", path_str(input), "-o", path_str(&out)];
+    args.extend_from_slice(extra);
+    (exec(&args), out)
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
+}
+
 /// Runs `postback ARGS` from the crate root with empty stdin.
 pub fn exec(args: &[&str]) -> Run {
     exec_stdin(args, Vec::new())

@@ -26,6 +26,7 @@ use self::columns::Columns;
 use crate::engine::Record;
 use crate::location::Location;
 use crate::postback::{Element, Postback};
+use crate::spec::COMMON_FIELDS;
 
 mod columns;
 mod csv;
@@ -46,27 +47,19 @@ pub use self::parquet::{parquet_columns, Parquet, ParquetOptions, ROW_GROUP_ROWS
 pub use self::rows::{Row, RowFinding, Rows};
 pub use self::xlsx::{too_long_cell, Xlsx, XlsxOptions, CELL_CHARS, FINDINGS_COLUMNS, UTC_COLUMN};
 
-/// The default CSV columns, in CLI.md's order.
-pub const DEFAULT_COLUMNS: [&str; 18] = [
-    "ORIGIN",
-    "CODE",
-    "STATUS",
-    "SENTAS",
-    "MMSID",
-    "FROM",
-    "FROM_MASK",
-    "TO",
-    "TRACKINGID",
-    "SPID",
-    "TIMESTAMP",
-    "AGGREGATORID",
-    "HANDSET",
-    "OS",
-    "STATUSDETAILS",
-    "AUDIONAME",
-    "VIDEONAME",
-    EXTRA,
-];
+/// The default CSV columns, in CLI.md's order: the common fields, then
+/// [`EXTRA`].
+pub const DEFAULT_COLUMNS: [&str; COMMON_FIELDS.len() + 1] = default_columns();
+
+const fn default_columns() -> [&'static str; COMMON_FIELDS.len() + 1] {
+    let mut columns = [EXTRA; COMMON_FIELDS.len() + 1];
+    let mut i = 0;
+    while i < COMMON_FIELDS.len() {
+        columns[i] = COMMON_FIELDS[i];
+        i += 1;
+    }
+    columns
+}
 
 /// The names of the values that trace a record back to its capture
 /// (`--with-source`), in order: JSON keys after the fields, columns after

@@ -19,7 +19,7 @@ use std::io::{self, BufWriter, Seek, Write};
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 
 use super::columns::Columns;
-use super::rows::{Row, Rows};
+use super::rows::{write_one, BatchWriter, Row, Rows};
 use super::{RecordWriter, TRACE_COLUMNS};
 use crate::postback::Postback;
 
@@ -330,16 +330,20 @@ impl<W: Write + Send> Xlsx<W> {
     }
 }
 
+impl<W: Write + Send> BatchWriter for Xlsx<W> {
+    fn columns_and_scratch(&mut self) -> (&mut Columns, &mut Rows) {
+        (&mut self.columns, &mut self.scratch)
+    }
+
+    fn push(&mut self, rows: &Rows) -> io::Result<()> {
+        Xlsx::push(self, rows)
+    }
+}
+
 impl<W: Write + Send> RecordWriter for Xlsx<W> {
     /// Writes one postback, with no place in an input.
     fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
-        self.scratch.clear();
-        self.scratch.push(&mut self.columns, postback, None)?;
-        let mut scratch = std::mem::replace(&mut self.scratch, Rows::new(0));
-        let result = self.push(&scratch);
-        scratch.clear();
-        self.scratch = scratch;
-        result
+        write_one(self, postback)
     }
 
     /// Puts the workbook together and writes it out.
