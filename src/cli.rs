@@ -356,7 +356,8 @@ pub struct ConvertArgs {
     /// CSV and XLSX: the columns to write, in this order, instead of the default ones
     /// (listed below). EXTRA is written only if listed; it then holds, as a JSON
     /// object, every field not in the other columns (and the full list of a repeated
-    /// one). `#text` is text written directly inside <POSTBACK>. Parquet: the columns
+    /// one). `#text` is text written directly inside <POSTBACK>. A name that is no
+    /// v1.3 field and that no postback read has is an error (exit 2). Parquet: the columns
     /// of its fixed schema to keep, by column name (recipient) or field name (TO).
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,

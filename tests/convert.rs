@@ -966,3 +966,68 @@ fn with_source_points_an_embedded_postback_at_its_value() {
     assert_eq!(&line[offset..offset + 2], "\"<", "{run}");
     assert_eq!(row["column"].as_u64(), Some(offset as u64 + 1), "{run}");
 }
+
+#[test]
+fn fields_with_a_name_neither_documented_nor_read_is_a_usage_error_with_a_suggestion() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "--fields",
+        "TRAKINGID,STATUS",
+        "tests/fixtures/provider/n003.xml",
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(
+        run.stderr.contains("TRAKINGID (did you mean TRACKINGID?)"),
+        "{run}"
+    );
+    // CSV columns are v1.3 names whatever the dialect: a lower-case or v2
+    // spelling never fills one, even from a record of that dialect.
+    let run = exec_stdin(
+        &["convert", "--to", "csv", "--fields", "code,sent-as"],
+        "<postback><origin>MMS_MT</origin><code>N102</code><sent-as>MMS</sent-as></postback>\n",
+    );
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("code (did you mean CODE?)"), "{run}");
+    assert!(
+        run.stderr.contains("sent-as (did you mean SENTAS?)"),
+        "{run}"
+    );
+}
+
+#[test]
+fn fields_accepts_v1_names_extra_text_and_names_in_the_data() {
+    for fields in [
+        "CODE,SENTAS,FROM_MASK,EXTRA,#text",
+        "CODE,Status,CARRIER_NOTE",
+    ] {
+        let run = exec(&[
+            "convert",
+            "--to",
+            "csv",
+            "--fields",
+            fields,
+            "tests/fixtures/convert/extra.xml",
+        ]);
+        assert_eq!(run.status, 0, "{fields}: {run}");
+    }
+}
+
+#[test]
+fn fields_with_an_unknown_name_leaves_the_previous_output_file() {
+    let dir = temp();
+    let out = dir.path().join("out.csv");
+    fs::write(&out, "previous\n").unwrap();
+    let run = exec(&[
+        "convert",
+        "--fields",
+        "CODE,NOPE_NOT_A_FIELD",
+        "tests/fixtures/provider/n003.xml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("NOPE_NOT_A_FIELD"), "{run}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "previous\n");
+}
