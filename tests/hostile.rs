@@ -460,3 +460,56 @@ fn a_closed_stdout_ends_quietly() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// The first finding line of `validate` on `record`, and its exit status.
+fn first_finding(record: &str) -> (i32, String) {
+    let run = exec_stdin(&["validate", "--color", "never"], record);
+    let line = run.stdout.lines().next().unwrap_or("").to_string();
+    (run.status, line)
+}
+
+#[test]
+fn lenient_xml_is_malformed_at_the_character_where_it_goes_wrong() {
+    let head = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN>\n";
+    let tail = "<MMSID>1</MMSID></POSTBACK>\n";
+    for (middle, column, says) in [
+        // Line 2 starts at <CODE; each column is the offending character's.
+        (
+            "<CODE a=\"1\"b=\"2\">N003</CODE>",
+            12,
+            "'b' right after an attribute",
+        ),
+        ("<CODE a=1>N003</CODE>", 9, "must be in quotes"),
+        ("<CODE a>N003</CODE>", 8, "without = and a value"),
+        (
+            "<CODE a=\"x<y\">N003</CODE>",
+            11,
+            "a < in an attribute value",
+        ),
+        (
+            "<CODE a=\"x&nbsp;\">N003</CODE>",
+            11,
+            "undefined entity &nbsp;",
+        ),
+        ("<CODE>N003]]></CODE>", 11, "]]> in text"),
+        ("<CODE>N003</CODE>]]>", 18, "]]> in text"),
+        ("<?XML x?><CODE>N003</CODE>", 3, "<?XML is reserved"),
+        ("<?xMl?><CODE>N003</CODE>", 3, "<?xMl is reserved"),
+    ] {
+        let (status, line) = first_finding(&format!("{head}{middle}{tail}"));
+        let place = format!("<stdin>:2:{column}: error[malformed-xml]: ");
+        assert!(
+            line.starts_with(&place) && line.contains(says),
+            "{middle}: {line}"
+        );
+        assert_eq!(status, 1, "{middle}");
+    }
+}
+
+#[test]
+fn attributes_and_instructions_xml_allows_stay_valid() {
+    let record = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><?xml-stylesheet href='a'?>\
+                  <CODE>N003 ]]&gt; ]]</CODE><MMSID a = '1'\tb=\"&amp;&#x41;\">1</MMSID></POSTBACK>";
+    let run = exec_stdin(&["validate", "--color", "never"], record);
+    assert!(!run.stdout.contains("malformed-xml"), "{run}");
+}

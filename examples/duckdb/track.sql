@@ -3,9 +3,10 @@
 -- fallback SMS, delivery rate and latency percentiles, overall and per SPID.
 --
 --   postback convert captures/ -o archive/day1.parquet
---   duckdb -c "SET VARIABLE parquet = 'archive/*.parquet'" \
---          -c "SET VARIABLE lifecycle = 'examples/lifecycle.tsv'" \
---          -c ".read examples/duckdb/track.sql"
+--   duckdb -c "SET VARIABLE parquet = 'archive/*.parquet'" -c ".read examples/duckdb/track.sql"
+--
+-- It reads its state table from examples/lifecycle.tsv, relative to where
+-- DuckDB runs; elsewhere, SET VARIABLE lifecycle = '/path/to/lifecycle.tsv'.
 --
 -- The same rules as `postback track`:
 -- * a message is (family, TRACKINGID); what a postback means comes from
@@ -24,7 +25,7 @@
 -- What each (ORIGIN, CODE, STATUS) means: examples/lifecycle.tsv, the table
 -- `postback track` reads by (an empty status answers for any other status).
 CREATE OR REPLACE TEMP TABLE lifecycle AS
-FROM read_csv(getvariable('lifecycle'), delim = '\t', header = true, nullstr = '',
+FROM read_csv(coalesce(getvariable('lifecycle'), 'examples/lifecycle.tsv'), delim = '\t', header = true, nullstr = '',
               columns = {'origin': 'VARCHAR', 'code': 'VARCHAR', 'status': 'VARCHAR',
                          'family': 'VARCHAR', 'phase': 'VARCHAR', 'state': 'VARCHAR',
                          'fallback': 'BOOLEAN', 'sent_as_sms': 'BOOLEAN'});
