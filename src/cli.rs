@@ -301,6 +301,11 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = FindingFormat::Human)]
     pub format: FindingFormat,
 
+    /// With --format json: add a `help` key after `message`, the hint on how to
+    /// fix the finding (null when it has none). The other keys stay as they are.
+    #[arg(long)]
+    pub with_help: bool,
+
     /// Count warnings as errors for the exit status.
     #[arg(long)]
     pub strict: bool,
@@ -351,7 +356,8 @@ pub struct ConvertArgs {
     /// CSV and XLSX: the columns to write, in this order, instead of the default ones
     /// (listed below). EXTRA is written only if listed; it then holds, as a JSON
     /// object, every field not in the other columns (and the full list of a repeated
-    /// one). `#text` is text written directly inside <POSTBACK>. Parquet: the columns
+    /// one). `#text` is text written directly inside <POSTBACK>. A name that is no
+    /// v1.3 field and that no postback read has is an error (exit 2). Parquet: the columns
     /// of its fixed schema to keep, by column name (recipient) or field name (TO).
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Option<Vec<String>>,
@@ -360,6 +366,12 @@ pub struct ConvertArgs {
     /// of the names as written; v2 `content` as {"FILE": [...]}. CSV is always so.
     #[arg(long)]
     pub canonical: bool,
+
+    /// Add where each postback was read: `source`, `line`, `column` and `offset`
+    /// (0-based bytes) of its start, as keys after the fields (JSON, NDJSON) or
+    /// columns after the others (CSV, XLSX). Parquet always has them.
+    #[arg(long)]
+    pub with_source: bool,
 
     /// Skip postbacks that have validation errors (as `postback validate` reports
     /// them); they are counted as skipped. By default they are converted: they are data.

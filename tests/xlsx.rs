@@ -336,3 +336,26 @@ fn excel_csv_flag_is_refused_with_xlsx() {
     assert_eq!(run.status, 2, "{run}");
     assert!(run.stderr.contains("--excel"), "{run}");
 }
+
+#[test]
+fn with_source_appends_source_line_column_offset_columns() {
+    let dir = temp();
+    let input = dir.path().join("two.log");
+    fs::write(&input, format!("noise\n  {TRICKY}")).unwrap();
+    let (run, out) = convert(dir.path(), &input, &["--with-source", "--fields", "CODE"]);
+    assert_eq!(run.status, 0, "{run}");
+    let rows = sheet(&out, "postbacks");
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(
+        header,
+        ["CODE", "source", "line", "column", "offset"],
+        "{run}"
+    );
+    assert_eq!(text(&rows[1][0]), "N202");
+    assert_eq!(text(&rows[1][1]), input.to_str().unwrap());
+    // Numbers, as in the findings sheet.
+    assert_eq!(
+        rows[1][2..],
+        [Data::Float(2.0), Data::Float(3.0), Data::Float(8.0)]
+    );
+}

@@ -36,8 +36,8 @@ const ON: Paint = Paint { enabled: true };
 
 fn formats() -> Vec<(&'static str, Format)> {
     vec![
-        ("json", Format::Json),
-        ("ndjson", Format::Ndjson),
+        ("json", Format::Json(Default::default())),
+        ("ndjson", Format::Ndjson(Default::default())),
         ("csv", Format::Csv(CsvOptions::default())),
         (
             "excel",

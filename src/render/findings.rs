@@ -67,10 +67,24 @@ struct JsonFinding<'a> {
     code: Option<&'a str>,
     field: Option<&'a str>,
     message: &'a str,
+    /// Only when asked for: CLI.md fixes the keys a plain `--format json` writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Option<&'a str>>,
 }
 
 /// Writes one finding as a JSON object on one line, exact (no escaping beyond JSON's own).
 pub fn write_json<W: Write>(out: &mut W, record: &Record<'_>, located: &Located) -> io::Result<()> {
+    write_json_line(out, record, located, false)
+}
+
+/// As [`write_json`], with a `help` key (a string, or null when the finding
+/// has no help) after `message` when `with_help` is set.
+pub fn write_json_line<W: Write>(
+    out: &mut W,
+    record: &Record<'_>,
+    located: &Located,
+    with_help: bool,
+) -> io::Result<()> {
     let f = &located.finding;
     let line = JsonFinding {
         source: record.source,
@@ -82,6 +96,7 @@ pub fn write_json<W: Write>(out: &mut W, record: &Record<'_>, located: &Located)
         code: record.code(),
         field: f.field.as_deref(),
         message: &f.message,
+        help: with_help.then_some(f.help.as_deref()),
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

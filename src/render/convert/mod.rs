@@ -24,6 +24,7 @@ use std::io::{self, Write};
 
 use self::columns::Columns;
 use crate::engine::Record;
+use crate::location::Location;
 use crate::postback::{Element, Postback};
 use crate::spec::COMMON_FIELDS;
 
@@ -58,6 +59,34 @@ const fn default_columns() -> [&'static str; COMMON_FIELDS.len() + 1] {
         i += 1;
     }
     columns
+}
+
+/// The names of the values that trace a record back to its capture
+/// (`--with-source`), in order: JSON keys after the fields, columns after
+/// the others.
+pub const TRACE_COLUMNS: [&str; 4] = ["source", "line", "column", "offset"];
+
+/// Where a record was read: its input, and where it starts there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trace<'a> {
+    pub source: &'a str,
+    pub at: Location,
+}
+
+impl<'a> Trace<'a> {
+    pub fn of(record: &Record<'a>) -> Self {
+        Trace {
+            source: record.source,
+            at: record.at,
+        }
+    }
+}
+
+/// How JSON and NDJSON are written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonOptions {
+    /// Add `source`, `line`, `column` and `offset` after each record's fields.
+    pub with_source: bool,
 }
 
 /// The CSV column holding, as a JSON object, every field no other column shows.
@@ -105,8 +134,8 @@ pub fn too_deep<'p, 'a>(postback: &'p Postback<'a>) -> Option<&'p Element<'a>> {
 /// An output format, with everything that shapes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
-    Json,
-    Ndjson,
+    Json(JsonOptions),
+    Ndjson(JsonOptions),
     Csv(CsvOptions),
     Xlsx(XlsxOptions),
     #[cfg(feature = "parquet")]
@@ -120,8 +149,8 @@ impl Format {
         out: W,
     ) -> io::Result<Box<dyn RecordWriter + 'w>> {
         Ok(match self {
-            Format::Json => Box::new(JsonArray::new(out)?),
-            Format::Ndjson => Box::new(Ndjson::new(out)),
+            Format::Json(options) => Box::new(JsonArray::with_options(out, options.clone())?),
+            Format::Ndjson(options) => Box::new(Ndjson::with_options(out, options.clone())),
             Format::Csv(options) => Box::new(Csv::new(out, options.clone())?),
             Format::Xlsx(options) => Box::new(Xlsx::new(out, options.clone())?),
             #[cfg(feature = "parquet")]
@@ -132,8 +161,10 @@ impl Format {
     /// An empty part, to render some records apart from the others.
     pub fn part(&self) -> Part {
         let writer = match self {
-            Format::Json => PartWriter::Json(JsonArray::part(Vec::new())),
-            Format::Ndjson => PartWriter::Ndjson(Ndjson::new(Vec::new())),
+            Format::Json(options) => PartWriter::Json(JsonArray::part(Vec::new(), options.clone())),
+            Format::Ndjson(options) => {
+                PartWriter::Ndjson(Ndjson::with_options(Vec::new(), options.clone()))
+            }
             Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options, 1024))),
             Format::Xlsx(options) => PartWriter::Rows {
                 columns: Box::new(Columns::new(&options.columns)),
@@ -153,7 +184,7 @@ impl Format {
     /// Whether the output is binary, never for a terminal.
     pub fn is_binary(&self) -> bool {
         match self {
-            Format::Json | Format::Ndjson | Format::Csv(_) => false,
+            Format::Json(_) | Format::Ndjson(_) | Format::Csv(_) => false,
             Format::Xlsx(_) => true,
             #[cfg(feature = "parquet")]
             Format::Parquet(_) => true,
@@ -163,7 +194,7 @@ impl Format {
     /// Whether the output is a table (CSV, XLSX, Parquet), whose columns
     /// are v1.3 names whatever the dialect.
     pub fn is_tabular(&self) -> bool {
-        !matches!(self, Format::Json | Format::Ndjson)
+        !matches!(self, Format::Json(_) | Format::Ndjson(_))
     }
 
     /// Whether the output lists each record's findings, so that the rule
@@ -200,10 +231,11 @@ impl Part {
     /// (a value too long for a spreadsheet cell) is refused with an
     /// `InvalidData` error saying why, and the part is left as it was.
     pub fn write(&mut self, record: &Record<'_>, postback: &Postback<'_>) -> io::Result<()> {
+        let trace = Some(Trace::of(record));
         match &mut self.writer {
-            PartWriter::Json(w) => w.write(postback)?,
-            PartWriter::Ndjson(w) => w.write(postback)?,
-            PartWriter::Csv(w) => w.write(postback)?,
+            PartWriter::Json(w) => w.write_traced(postback, trace)?,
+            PartWriter::Ndjson(w) => w.write_traced(postback, trace)?,
+            PartWriter::Csv(w) => w.write_traced(postback, trace)?,
             PartWriter::Rows {
                 columns,
                 rows,
@@ -264,8 +296,8 @@ impl<W: Write + Send> Assembly<W> {
     /// Writes what comes before the first record.
     pub fn new(mut out: W, format: &Format) -> io::Result<Self> {
         match format {
-            Format::Json => out.write_all(JSON_OPEN)?,
-            Format::Ndjson => {}
+            Format::Json(_) => out.write_all(JSON_OPEN)?,
+            Format::Ndjson(_) => {}
             Format::Csv(options) => {
                 // The header exactly as the streaming writer writes it.
                 Csv::new(&mut out, options.clone())?.into_inner()?;
@@ -287,7 +319,7 @@ impl<W: Write + Send> Assembly<W> {
         Ok(Assembly {
             to: Assembled::Bytes {
                 out,
-                json: matches!(format, Format::Json),
+                json: matches!(format, Format::Json(_)),
                 written: false,
             },
         })
@@ -411,8 +443,8 @@ mod tests {
             ..CsvOptions::default()
         };
         for format in [
-            Format::Json,
-            Format::Ndjson,
+            Format::Json(JsonOptions::default()),
+            Format::Ndjson(JsonOptions::default()),
             Format::Csv(CsvOptions::default()),
             Format::Csv(excel),
         ] {
