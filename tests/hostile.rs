@@ -185,21 +185,19 @@ fn an_undefined_entity_is_malformed_xml_at_the_reference() {
 
 #[test]
 fn attribute_values_must_be_well_formed_too() {
-    for (attr, rule) in [
-        ("a=\"&amp;&#x41;\"", "warning[attribute]"),
-        ("a=\"&foo;\"", "error[malformed-xml]"),
-        ("a=\"1 < 2\"", "error[malformed-xml]"),
-        ("a=\"1\" a=\"2\"", "error[malformed-xml]"),
+    // A broken attribute is placed at its offending character; the tag
+    // starts at column 51.
+    for (attr, place) in [
+        ("a=\"&amp;&#x41;\"", "1:51: warning[attribute]"),
+        ("a=\"&foo;\"", "1:61: error[malformed-xml]"),
+        ("a=\"1 < 2\"", "1:63: error[malformed-xml]"),
+        ("a=\"1\" a=\"2\"", "1:64: error[malformed-xml]"),
     ] {
         let text = format!(
             "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID {attr}>1</MMSID></POSTBACK>"
         );
         let run = exec_stdin(&["validate", "-q"], text);
-        assert_eq!(
-            prefixes(&run),
-            [format!("<stdin>:1:51: {rule}")],
-            "{attr}{run}"
-        );
+        assert_eq!(prefixes(&run), [format!("<stdin>:{place}")], "{attr}{run}");
     }
 }
 

@@ -2,6 +2,8 @@
 //! tags, checked byte by byte so that a broken one is reported at the
 //! character where it first goes wrong, not at the start of its tag.
 
+use std::collections::HashSet;
+
 use memchr::memmem;
 
 use super::is_xml_char;
@@ -30,6 +32,7 @@ pub fn check_attributes(tag: &str, name_len: usize) -> Result<(), Wrong> {
         bytes.len().saturating_sub(1)
     };
     let mut i = name_len.saturating_add(1);
+    let mut seen = HashSet::new();
     loop {
         let gap = i;
         i = skip_space(bytes, i, close);
@@ -54,6 +57,9 @@ pub fn check_attributes(tag: &str, name_len: usize) -> Result<(), Wrong> {
                 name,
                 format!("{} cannot start an attribute name", shown(tag, name)),
             );
+        }
+        if !seen.insert(&tag[name..i]) {
+            return wrong(name, format!("attribute {} given twice", &tag[name..i]));
         }
         i = skip_space(bytes, i, close);
         if i >= close || bytes[i] != b'=' {
@@ -208,6 +214,7 @@ mod tests {
         assert_eq!(at("<X a=\"x & y\">"), Some(8));
         assert_eq!(at("<X a=\"&#0;\">"), Some(6));
         assert_eq!(at("<X 1a=\"1\">"), Some(3));
+        assert_eq!(at("<X a=\"1\" a=\"2\">"), Some(9));
     }
 
     #[test]
