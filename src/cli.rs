@@ -79,13 +79,13 @@ Exit status: 0 all converted, 1 a record could not be converted, 2 an input or t
 
     /// List the documented codes, or show one code's field set.
     #[command(
-        after_help = "Examples:\n  postback codes\n  postback codes N102\n  postback codes mms_mt:n202\n\nExit status: 0 found, 1 no such code."
+        after_help = "Examples:\n  postback codes\n  postback codes N102\n  postback codes mms_mt:n202\n  postback codes 202\n  postback codes | cut -f2,4\n  postback codes --format json N102 | jq .\n\nExit status: 0 found, 1 no such code."
     )]
     Codes(CodesArgs),
 
     /// Look up an SPID, a country or a carrier name in the carrier table.
     #[command(
-        after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon\n\nExit status: 0 found, 1 no match."
+        after_help = "Examples:\n  postback carriers 0001470\n  postback carriers canada\n  postback carriers verizon\n  postback carriers uk\n  postback carriers tmobile | cut -f1,2\n  postback carriers --format json att | jq -r '.[].spid'\n\nExit status: 0 found, 1 no match."
     )]
     Carriers(CarriersArgs),
 
@@ -463,13 +463,44 @@ pub struct CodesArgs {
     /// that documents it).
     #[arg(long, value_enum, value_name = "DIALECT", default_value_t = DialectChoice::Auto)]
     pub dialect: DialectChoice,
+
+    /// Output: an aligned `table` (the default on a terminal), `tsv` with a header
+    /// (the default when piped, for cut -f) or a `json` array. With a CODE the
+    /// default is its field sets in words; tsv gives one field a line, json the sets.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ListFormat>,
 }
 
 #[derive(Debug, Args)]
 pub struct CarriersArgs {
-    /// An SPID (exact; leading zeros may be left out), or part of a country or carrier
-    /// name (any case). Without it, the whole table.
+    /// An SPID (exact; leading zeros may be left out), a country code or common name
+    /// (uk, gb, usa), or the start of a word of a country or carrier name, ignoring
+    /// case, spaces and punctuation (att, tmobile, new zea). Without it, the whole table.
     pub query: Option<String>,
+
+    /// Output: an aligned `table` (the default on a terminal), `tsv` with a header
+    /// (the default when piped, for cut -f) or a `json` array.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ListFormat>,
+}
+
+/// How `codes` and `carriers` list their rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Tsv,
+    Json,
+}
+
+impl ListFormat {
+    /// The format asked for, else a table for a terminal and TSV for a pipe.
+    pub fn chosen(asked: Option<ListFormat>, to_terminal: bool) -> ListFormat {
+        match (asked, to_terminal) {
+            (Some(format), _) => format,
+            (None, true) => ListFormat::Table,
+            (None, false) => ListFormat::Tsv,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub mod countries;
 pub mod dialects;
 
 /// Kept in the crate so the binary needs no files at run time.
