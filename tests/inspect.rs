@@ -441,3 +441,17 @@ fn a_long_element_name_is_cut_and_does_not_pad_the_other_rows() {
         "the value column sits after the capped name column: {stdout:.2000}"
     );
 }
+
+#[test]
+fn a_timestamp_before_year_0000_in_utc_is_said_so_not_shown_as_a_negative_year() {
+    let record = "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
+                  <TIMESTAMP>0000-01-01T00:00:00+01:00</TIMESTAMP></POSTBACK>";
+    let (_, stdout, _) = run_with_stdin(&["inspect", "--color", "never"], record);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "  TIMESTAMP  0000-01-01T00:00:00+01:00  → before the year 0000 in UTC"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("-001"), "{stdout}");
+}

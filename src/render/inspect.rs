@@ -506,7 +506,12 @@ fn annotate(el: &Element<'_>, findings: &[&Located]) -> Option<String> {
             if bad {
                 None
             } else {
-                to_utc(value).map(|utc| format!("{utc} UTC"))
+                to_utc(value).map(|utc| match utc {
+                    Utc::At(utc) => format!("{utc} UTC"),
+                    // Four-digit years cannot write it: say so, never `-001`.
+                    Utc::OutOfRange { before: true } => "before the year 0000 in UTC".to_string(),
+                    Utc::OutOfRange { before: false } => "after the year 9999 in UTC".to_string(),
+                })
             }
         }
         _ => None,
@@ -572,9 +577,18 @@ pub fn decode_base64_text(value: &str) -> Option<String> {
     printable.then_some(text)
 }
 
+/// A date-time with an offset, moved to UTC.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Utc {
+    /// `YYYY-MM-DD hh:mm:ss`, fraction kept.
+    At(String),
+    /// The moment falls before year 0000 (`true`) or after 9999 in UTC.
+    OutOfRange { before: bool },
+}
+
 /// A valid date-time with an offset, written in UTC as `YYYY-MM-DD hh:mm:ss`
 /// (fraction kept); `None` when it is already UTC or does not parse.
-pub fn to_utc(value: &str) -> Option<String> {
+pub fn to_utc(value: &str) -> Option<Utc> {
     let b = value.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = b.get(range)?;
@@ -634,11 +648,14 @@ pub fn to_utc(value: &str) -> Option<String> {
     let utc = local - offset_minutes;
     let (days, in_day) = (utc.div_euclid(1440), utc.rem_euclid(1440));
     let (y, m, d) = civil_from_days(days);
-    Some(format!(
+    if !(0..=9999).contains(&y) {
+        return Some(Utc::OutOfRange { before: y < 0 });
+    }
+    Some(Utc::At(format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{second:02}{fraction}",
         in_day / 60,
         in_day % 60
-    ))
+    )))
 }
 
 fn plural(n: u64, noun: &str) -> String {
@@ -827,24 +844,36 @@ mod tests {
     #[test]
     fn timestamps_shift_to_utc() {
         assert_eq!(
-            to_utc("2013-11-05T05:41:15-05:00").as_deref(),
-            Some("2013-11-05 10:41:15")
+            to_utc("2013-11-05T05:41:15-05:00"),
+            Some(Utc::At("2013-11-05 10:41:15".into()))
         );
         assert_eq!(
-            to_utc("2013-12-31T22:00:00-0300").as_deref(),
-            Some("2014-01-01 01:00:00")
+            to_utc("2013-12-31T22:00:00-0300"),
+            Some(Utc::At("2014-01-01 01:00:00".into()))
         );
         assert_eq!(
-            to_utc("2024-03-01T01:30:00.250+02").as_deref(),
-            Some("2024-02-29 23:30:00.250")
+            to_utc("2024-03-01T01:30:00.250+02"),
+            Some(Utc::At("2024-02-29 23:30:00.250".into()))
         );
         assert_eq!(
-            to_utc("2014-07-02T14:32:23-04").as_deref(),
-            Some("2014-07-02 18:32:23")
+            to_utc("2014-07-02T14:32:23-04"),
+            Some(Utc::At("2014-07-02 18:32:23".into()))
         );
         assert_eq!(
-            to_utc("2016-12-31T23:59:60+00:30").as_deref(),
-            Some("2016-12-31 23:29:60")
+            to_utc("2016-12-31T23:59:60+00:30"),
+            Some(Utc::At("2016-12-31 23:29:60".into()))
+        );
+        assert_eq!(
+            to_utc("0000-03-01T00:30:00+01:00"),
+            Some(Utc::At("0000-02-29 23:30:00".into()))
+        );
+        assert_eq!(
+            to_utc("0000-01-01T00:00:00+01:00"),
+            Some(Utc::OutOfRange { before: true })
+        );
+        assert_eq!(
+            to_utc("9999-12-31T23:00:00-05:00"),
+            Some(Utc::OutOfRange { before: false })
         );
         assert_eq!(to_utc("2013-11-05T05:41:15Z"), None);
         assert_eq!(to_utc("2013-11-05T05:41:15+00:00"), None);
