@@ -115,6 +115,24 @@ impl Record<'_> {
         self.postback.as_ref().and_then(Postback::code)
     }
 
+    /// How many postbacks the record stands for: one, except for a DOCTYPE
+    /// document, refused whole, which counts each postback start tag it holds
+    /// (at least one; a document too large to hold counts as one).
+    pub fn postbacks(&self) -> u64 {
+        if self.kind != RecordKind::Doctype {
+            return 1;
+        }
+        let starts = |needle: &[u8]| {
+            memchr::memmem::find_iter(self.text, needle)
+                .filter(|&i| {
+                    let after = self.text.get(i + needle.len());
+                    matches!(after, Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
+                })
+                .count() as u64
+        };
+        (starts(b"<POSTBACK") + starts(b"<postback")).max(1)
+    }
+
     /// The dialect of a parsed postback; `None` for a record that could not be read.
     pub fn dialect(&self) -> Option<crate::dialect::Dialect> {
         self.postback.as_ref().map(Postback::dialect)

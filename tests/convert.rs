@@ -86,7 +86,7 @@ fn counts_add_up_on_a_mixed_dump() {
     ]);
     assert_eq!(run.status, 1, "a record could not be converted{run}");
     assert_eq!(objects(&run).len(), 4, "{run}");
-    // 8 `<POSTBACK` starts; the DOCTYPE document and what it holds is one record.
+    // 7 `<POSTBACK` starts; the DOCTYPE document holds one, refused with it.
     assert!(
         run.stderr
             .ends_with("4 converted, 0 skipped, 3 rejected, from 1 input\n"),

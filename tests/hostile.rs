@@ -511,3 +511,31 @@ fn attributes_and_instructions_xml_allows_stay_valid() {
     let run = exec_stdin(&["validate", "--color", "never"], record);
     assert!(!run.stdout.contains("malformed-xml"), "{run}");
 }
+
+#[test]
+fn a_doctype_document_counts_every_postback_it_refuses() {
+    let doc = format!("<!DOCTYPE W [<!ENTITY x 'y'>]>\n<W>\n{N003}\n{N003}\n<POSTBACK/>\n</W>\n");
+    let validate = exec_stdin(&["validate", "-"], doc.as_str());
+    assert_eq!(validate.status, 1, "{validate}");
+    assert!(
+        validate
+            .stderr
+            .ends_with("3 postbacks checked in 1 input: 0 valid, 3 with errors, 0 with warnings\n"),
+        "{validate}"
+    );
+    let convert = exec_stdin(&["convert", "--to", "ndjson"], doc.as_str());
+    assert!(
+        convert
+            .stderr
+            .ends_with("0 converted, 0 skipped, 3 rejected, from 1 input\n"),
+        "{convert}"
+    );
+    let inspect = exec_stdin(&["inspect", "--color", "never"], doc.as_str());
+    assert!(
+        inspect
+            .stderr
+            .starts_with("3 postbacks checked in 1 input: 0 valid, 3 with errors")
+            && inspect.stderr.contains("(3 with a DOCTYPE)"),
+        "{inspect}"
+    );
+}

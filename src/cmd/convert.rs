@@ -132,7 +132,8 @@ impl Convert {
         why: Option<Finding>,
         out: &mut Converted,
     ) -> io::Result<()> {
-        out.counts.rejected += 1;
+        // A DOCTYPE document refused whole counts each postback it holds.
+        out.counts.rejected += record.postbacks();
         match why {
             Some(mut finding) => {
                 // Placed as the engine places its own: inside a JSON string or

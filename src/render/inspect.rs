@@ -686,11 +686,13 @@ impl Tally {
             (None, RecordKind::Doctype) => Kind::Doctype,
             (None, _) => Kind::Malformed,
         };
+        // A DOCTYPE document refused whole counts each postback it holds.
+        let n = record.postbacks();
         match self.index.get(&kind) {
-            Some(&i) => self.kinds[i].1 += 1,
+            Some(&i) => self.kinds[i].1 += n,
             None => {
                 self.index.insert(kind.clone(), self.kinds.len());
-                self.kinds.push((kind, 1));
+                self.kinds.push((kind, n));
             }
         }
     }
