@@ -224,6 +224,10 @@ impl Cards {
                 "DOCTYPE",
                 "the document declares one, so it was refused unread",
             ),
+            RecordKind::Prefixed => (
+                "namespace prefix",
+                "a postback element with a prefix, not read as a postback",
+            ),
             RecordKind::Malformed | RecordKind::Postback => (
                 "not well-formed",
                 "the XML is broken, so no field could be read",
@@ -686,6 +690,7 @@ enum Kind {
     Malformed,
     Oversized,
     Doctype,
+    Prefixed,
 }
 
 impl Tally {
@@ -701,6 +706,7 @@ impl Tally {
             },
             (None, RecordKind::Oversized) => Kind::Oversized,
             (None, RecordKind::Doctype) => Kind::Doctype,
+            (None, RecordKind::Prefixed) => Kind::Prefixed,
             (None, _) => Kind::Malformed,
         };
         // A DOCTYPE document refused whole counts each postback it holds.
@@ -759,6 +765,7 @@ impl Tally {
                 Kind::Malformed => "not well-formed".to_string(),
                 Kind::Oversized => "too large".to_string(),
                 Kind::Doctype => "with a DOCTYPE".to_string(),
+                Kind::Prefixed => "with a namespace prefix".to_string(),
             };
             parts.push(format!("{n} {label}"));
         }
