@@ -76,6 +76,8 @@ pub enum RecordKind {
     Oversized,
     /// A document with a DOCTYPE: refused whole.
     Doctype,
+    /// A namespace-prefixed postback element (`<sky:POSTBACK>`): not read.
+    Prefixed,
 }
 
 /// One record found in an input, parsed and checked.
@@ -327,6 +329,21 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record
                 None,
                 vec![finding],
             )
+        }
+        Frame::Prefixed { text, at } => {
+            let tag = String::from_utf8_lossy(text);
+            let name: String = tag
+                .chars()
+                .skip(1)
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/'))
+                .collect();
+            let finding = Finding::new(
+                Rule::PrefixedPostback,
+                0,
+                format!("<{name}> is a postback element with a namespace prefix: not read as a postback"),
+            )
+            .help("postbacks are read from <POSTBACK> or <postback> without a prefix; remove the prefix to read this one");
+            (RecordKind::Prefixed, text, at, None, vec![finding])
         }
         Frame::BadEncoding {
             raw, at, message, ..

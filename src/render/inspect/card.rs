@@ -218,6 +218,10 @@ impl Cards {
                 "DOCTYPE",
                 "the document declares one, so it was refused unread",
             ),
+            RecordKind::Prefixed => (
+                "namespace prefix",
+                "a postback element with a prefix, not read as a postback",
+            ),
             RecordKind::Malformed | RecordKind::Postback => (
                 "not well-formed",
                 "the XML is broken, so no field could be read",

@@ -36,6 +36,7 @@ pub(super) enum Kind {
     Malformed,
     Oversized,
     Doctype,
+    Prefixed,
 }
 
 impl Tally {
@@ -51,6 +52,7 @@ impl Tally {
             },
             (None, RecordKind::Oversized) => Kind::Oversized,
             (None, RecordKind::Doctype) => Kind::Doctype,
+            (None, RecordKind::Prefixed) => Kind::Prefixed,
             (None, _) => Kind::Malformed,
         };
         // A DOCTYPE document refused whole counts each postback it holds.
@@ -109,6 +111,7 @@ impl Tally {
                 Kind::Malformed => "not well-formed".to_string(),
                 Kind::Oversized => "too large".to_string(),
                 Kind::Doctype => "with a DOCTYPE".to_string(),
+                Kind::Prefixed => "with a namespace prefix".to_string(),
             };
             parts.push(format!("{n} {label}"));
         }
