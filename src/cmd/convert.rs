@@ -327,6 +327,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         style: HumanStyle {
             paint: Paint::new(color.enabled(stderr_tty)),
             snippets: stderr_tty || color == ColorChoice::Always,
+            width: output::terminal_width(2),
         },
         undocumented,
     };

@@ -9,11 +9,12 @@ use owo_colors::Style;
 use crate::engine::{Located, Record, RecordKind};
 use crate::finding::Severity;
 use crate::postback::{is_xml_space, Postback};
-use crate::render::snippet::write_snippet;
+use crate::render::findings::write_help;
+use crate::render::snippet::{write_snippet_within, DEFAULT_WIDTH};
 use crate::render::terminal::{escape, Paint};
 
 use super::fields::{place, rows, Row};
-use super::meaning::{annotate, moved_status, outcome, title, Outcome};
+use super::meaning::{annotate, failure, moved_status, outcome, title, Outcome};
 use super::summary::plural;
 
 /// Blanks before a field name; nested elements add two per level.
@@ -28,11 +29,21 @@ const NAME_COLUMN: usize = 32;
 #[derive(Debug, Clone, Copy)]
 pub struct Cards {
     paint: Paint,
+    /// The terminal's width: snippets are cut and help wrapped to it.
+    width: usize,
 }
 
 impl Cards {
     pub fn new(paint: Paint) -> Self {
-        Cards { paint }
+        Cards {
+            paint,
+            width: DEFAULT_WIDTH,
+        }
+    }
+
+    /// Cards for a terminal `width` columns wide.
+    pub fn with_width(self, width: usize) -> Self {
+        Cards { width, ..self }
     }
 
     /// Writes the card of one record, ending with its verdict line.
@@ -53,12 +64,15 @@ impl Cards {
     ) -> io::Result<()> {
         let p = self.paint;
         let (code, meaning, known) = title(pb);
-        let code = escape(code);
-        let meaning = if known {
-            p.bold(&meaning)
-        } else {
-            p.warning(&meaning)
+        // A failure says so first: by STATUS, or by an error code (E...).
+        let error_code = known && code.starts_with('E');
+        let meaning = match failure(pb) {
+            Some(failed) => p.error(&failed),
+            None if error_code => p.error(&meaning),
+            None if known => p.bold(&meaning),
+            None => p.warning(&meaning),
         };
+        let code = escape(code);
         writeln!(
             out,
             "{} {} {meaning}  {}",
@@ -188,14 +202,29 @@ impl Cards {
                 Some(_) => None,
             };
             let mut snippet = Vec::new();
-            write_snippet(&mut snippet, record.text, located.in_record, gutter, p)?;
+            let width = self.width.saturating_sub(indent);
+            write_snippet_within(
+                &mut snippet,
+                record.text,
+                located.in_record,
+                gutter,
+                p,
+                width,
+            )?;
             for line in String::from_utf8_lossy(&snippet).lines() {
                 writeln!(out, "{pad}{line}")?;
             }
         }
         if let Some(help) = &f.help {
-            let help_pad = if record.postback.is_some() { "  " } else { "" };
-            writeln!(out, "{pad}{help_pad}{} {}", p.accent("help:"), escape(help))?;
+            let help_pad = if record.postback.is_some() { 2 } else { 0 };
+            write_help(
+                out,
+                indent + help_pad,
+                &p.accent("help:"),
+                "help:",
+                help,
+                self.width,
+            )?;
         }
         Ok(())
     }
