@@ -111,7 +111,8 @@ struct JsonFinding<'a> {
     help: Option<Option<&'a str>>,
 }
 
-/// Writes one finding as a JSON object on one line, exact (no escaping beyond JSON's own).
+/// Writes one finding as a JSON object on one line: values exact, terminal
+/// controls and bidi controls written as `\uXXXX` escapes.
 pub fn write_json<W: Write>(out: &mut W, record: &Record<'_>, located: &Located) -> io::Result<()> {
     write_json_line(out, record, located, false)
 }
@@ -137,6 +138,7 @@ pub fn write_json_line<W: Write>(
         message: &f.message,
         help: with_help.then_some(f.help.as_deref()),
     };
-    serde_json::to_writer(&mut *out, &line)?;
+    // Safe on a terminal, and the file name's bytes kept (render::json_safe).
+    crate::render::json_safe::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")
 }

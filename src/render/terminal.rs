@@ -6,10 +6,13 @@ use std::fmt::Write as _;
 
 use owo_colors::{OwoColorize, Style};
 
+use crate::input::raw_byte;
+
 /// Characters a terminal acts on or that reorder text: C0 and C1 controls,
 /// DEL, and the bidi embeddings, overrides, isolates and marks.
 pub fn is_unsafe(c: char) -> bool {
-    matches!(c,
+    raw_byte(c).is_some()
+        || matches!(c,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{200e}' | '\u{200f}' | '\u{061c}'
         | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -28,6 +31,9 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{1b}' => out.push_str("\\e"),
+            c if raw_byte(c).is_some() => {
+                let _ = write!(out, "\\x{:02x}", raw_byte(c).unwrap_or(0));
+            }
             c if is_unsafe(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
