@@ -64,11 +64,12 @@ impl Cards {
     ) -> io::Result<()> {
         let p = self.paint;
         let (code, meaning, known) = title(pb);
-        // A failure says so first: by STATUS, or by an error code (E...).
+        // A failure says so first: an error code (E...) by its own meaning,
+        // any other code by what its STATUS says went wrong.
         let error_code = known && code.starts_with('E');
         let meaning = match failure(pb) {
+            _ if error_code => p.error(&meaning),
             Some(failed) => p.error(&failed),
-            None if error_code => p.error(&meaning),
             None if known => p.bold(&meaning),
             None => p.warning(&meaning),
         };
