@@ -1,10 +1,12 @@
 //! What `FIELDS.md` documents, as data: codes, field sets, value formats and carriers.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+mod carriers;
 pub mod countries;
 pub mod dialects;
+
+pub use carriers::{all_carriers, carriers, carriers_for_spid, operators, Carrier};
 
 /// Kept in the crate so the binary needs no files at run time.
 const CODES_TSV: &str = include_str!("../data/codes.tsv");
@@ -719,79 +721,6 @@ pub const SENTAS_VALUES: &[&str] = &["MMS", "SMS"];
 
 /// FROM_MASK length limit, in characters.
 pub const SENDER_ID_MAX: usize = 11;
-
-/// One row of `carriers.tsv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Carrier {
-    pub spid: &'static str,
-    pub country: &'static str,
-    pub carrier: &'static str,
-}
-
-/// The provider's carrier table, in file order (an SPID may have several rows).
-pub fn carriers() -> &'static [Carrier] {
-    static CARRIERS: OnceLock<Vec<Carrier>> = OnceLock::new();
-    CARRIERS.get_or_init(|| {
-        tsv_rows(CARRIERS_TSV)
-            .filter_map(|cols| match cols[..] {
-                [spid, country, carrier] => Some(Carrier {
-                    spid,
-                    country,
-                    carrier,
-                }),
-                _ => Option::None,
-            })
-            .collect()
-    })
-}
-
-/// The provider's later operator-id list (spid, carrier, country), in file
-/// order: it names SPIDs the carrier table lacks.
-pub fn operators() -> &'static [Carrier] {
-    static OPERATORS: OnceLock<Vec<Carrier>> = OnceLock::new();
-    OPERATORS.get_or_init(|| {
-        tsv_rows(OPERATORS_TSV)
-            .filter_map(|cols| match cols[..] {
-                [spid, carrier, country] => Some(Carrier {
-                    spid,
-                    country,
-                    carrier,
-                }),
-                _ => Option::None,
-            })
-            .collect()
-    })
-}
-
-/// Every carrier name the tables give: the carrier table's rows, then the
-/// operator list's rows for SPIDs the carrier table lacks.
-pub fn all_carriers() -> &'static [&'static Carrier] {
-    static ALL: OnceLock<Vec<&'static Carrier>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let mut all: Vec<&'static Carrier> = carriers().iter().collect();
-        let known: std::collections::HashSet<&str> = carriers().iter().map(|c| c.spid).collect();
-        all.extend(operators().iter().filter(|o| !known.contains(o.spid)));
-        all
-    })
-}
-
-/// The carrier table's rows for an SPID, or when it has none, the operator
-/// list's; empty when neither names it.
-pub fn carriers_for_spid(spid: &str) -> Vec<&'static Carrier> {
-    // Indexed once: inspect looks up every postback's SPID among ~650 rows.
-    static INDEX: OnceLock<HashMap<&'static str, Vec<&'static Carrier>>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        let mut index: HashMap<&'static str, Vec<&'static Carrier>> = HashMap::new();
-        for carrier in carriers() {
-            index.entry(carrier.spid).or_default().push(carrier);
-        }
-        for operator in operators() {
-            index.entry(operator.spid).or_insert_with(|| vec![operator]);
-        }
-        index
-    });
-    index.get(spid).cloned().unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests {
