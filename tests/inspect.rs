@@ -557,3 +557,32 @@ fn snippets_fit_the_terminal_with_the_carets_under_the_bad_value() {
         );
     }
 }
+
+#[test]
+fn a_cut_off_record_still_shows_the_fields_read_before_the_cut() {
+    let capture = "2014-07-02 body=<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
+                   <STATUS>Message Sent/Delivered</STATUS><TO>1650";
+    let (status, out, _) = run_with_stdin(&["inspect", "--color", "never"], capture);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.starts_with("cut off · "), "{out}");
+    assert!(
+        out.contains("error[malformed-xml]: <POSTBACK> is never closed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  ORIGIN  SMS_MT\n  CODE    N202\n  STATUS  Message Sent/Delivered"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("  TO "),
+        "the cut field is not shown as read: {out}"
+    );
+    // A record broken inside but closed is not cut off: no fields are guessed.
+    let (_, broken, _) = run(&[
+        "inspect",
+        "--color",
+        "never",
+        "tests/fixtures/provider/n201.xml",
+    ]);
+    assert!(broken.starts_with("not well-formed · "), "{broken}");
+}

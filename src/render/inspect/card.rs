@@ -15,7 +15,9 @@ use crate::render::terminal::{escape, Paint};
 
 use super::fields::{place, rows, Row};
 use super::meaning::{annotate, failure, moved_status, outcome, title, Outcome};
+use super::partial::before_the_cut;
 use super::summary::plural;
+use crate::postback::parse;
 
 /// Blanks before a field name; nested elements add two per level.
 const INDENT: usize = 2;
@@ -98,12 +100,7 @@ impl Cards {
         }
         writeln!(out)?;
 
-        let width = rows
-            .iter()
-            .map(|row| row.depth * 2 + escape(row.el.name).chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(NAME_COLUMN);
+        let width = name_width(&rows);
         let value_col = INDENT + width + GAP;
         for (row, findings) in rows.iter().zip(&placed) {
             self.write_row(out, pb, row, findings, width)?;
@@ -257,11 +254,33 @@ impl Cards {
                 "the XML is broken, so no field could be read",
             ),
         };
+        // A record cut off (a log line or body cut short) still shows what
+        // it said before the cut.
+        let partial = match kind {
+            RecordKind::Malformed => before_the_cut(record.text),
+            _ => None,
+        };
+        let read = partial.as_deref().and_then(|text| parse(text).ok());
+        let (head, rest) = match &read {
+            Some(_) => (
+                "cut off",
+                "the record breaks off; the fields before the cut are shown",
+            ),
+            None => (head, rest),
+        };
         writeln!(out, "{} {} {}", p.error(head), p.dim("·"), p.bold(rest))?;
         writeln!(out, "{}", p.dim(&where_found(record)))?;
         writeln!(out)?;
         for located in &record.findings {
             self.write_finding(out, record, located, INDENT)?;
+        }
+        if let Some(pb) = &read {
+            writeln!(out)?;
+            let rows = rows(pb);
+            let width = name_width(&rows);
+            for row in &rows {
+                self.write_row(out, pb, row, &[], width)?;
+            }
         }
         Ok(())
     }
@@ -289,6 +308,15 @@ impl Cards {
         };
         writeln!(out, "{pad}{line}")
     }
+}
+
+/// The name column's width: the widest name with its indent, capped.
+fn name_width(rows: &[Row<'_, '_>]) -> usize {
+    rows.iter()
+        .map(|row| row.depth * 2 + escape(row.el.name).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(NAME_COLUMN)
 }
 
 /// `name` as it fits in `room` characters: whole, or cut with an ellipsis.
