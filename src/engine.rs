@@ -76,6 +76,8 @@ pub enum RecordKind {
     Oversized,
     /// A document with a DOCTYPE: refused whole.
     Doctype,
+    /// A namespace-prefixed postback element (`<sky:POSTBACK>`): not read.
+    Prefixed,
 }
 
 /// One record found in an input, parsed and checked.
@@ -113,6 +115,24 @@ impl Record<'_> {
     /// The postback's code (CODE, or STATUSCODE for pass postbacks).
     pub fn code(&self) -> Option<&str> {
         self.postback.as_ref().and_then(Postback::code)
+    }
+
+    /// How many postbacks the record stands for: one, except for a DOCTYPE
+    /// document, refused whole, which counts each postback start tag it holds
+    /// (at least one; a document too large to hold counts as one).
+    pub fn postbacks(&self) -> u64 {
+        if self.kind != RecordKind::Doctype {
+            return 1;
+        }
+        let starts = |needle: &[u8]| {
+            memchr::memmem::find_iter(self.text, needle)
+                .filter(|&i| {
+                    let after = self.text.get(i + needle.len());
+                    matches!(after, Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
+                })
+                .count() as u64
+        };
+        (starts(b"<POSTBACK") + starts(b"<postback")).max(1)
     }
 
     /// The dialect of a parsed postback; `None` for a record that could not be read.
@@ -309,6 +329,21 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record
                 None,
                 vec![finding],
             )
+        }
+        Frame::Prefixed { text, at } => {
+            let tag = String::from_utf8_lossy(text);
+            let name: String = tag
+                .chars()
+                .skip(1)
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/'))
+                .collect();
+            let finding = Finding::new(
+                Rule::PrefixedPostback,
+                0,
+                format!("<{name}> is a postback element with a namespace prefix: not read as a postback"),
+            )
+            .help("postbacks are read from <POSTBACK> or <postback> without a prefix; remove the prefix to read this one");
+            (RecordKind::Prefixed, text, at, None, vec![finding])
         }
         Frame::BadEncoding {
             raw, at, message, ..

@@ -53,10 +53,11 @@ pub enum Rule {
     MixedDialect,
     BadJsonValue,
     MalformedJson,
+    PrefixedPostback,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::MalformedXml,
         Rule::OversizedRecord,
         Rule::MissingField,
@@ -83,6 +84,7 @@ impl Rule {
         Rule::MixedDialect,
         Rule::BadJsonValue,
         Rule::MalformedJson,
+        Rule::PrefixedPostback,
     ];
 
     pub fn id(self) -> &'static str {
@@ -113,6 +115,7 @@ impl Rule {
             Rule::MixedDialect => "mixed-dialect",
             Rule::BadJsonValue => "bad-json-value",
             Rule::MalformedJson => "malformed-json",
+            Rule::PrefixedPostback => "prefixed-postback",
         }
     }
 

@@ -12,6 +12,37 @@ use flate2::bufread::GzDecoder;
 /// The name standard input goes by in findings.
 pub const STDIN_NAME: &str = "<stdin>";
 
+/// Where a file name's bytes that are not UTF-8 are carried in its name:
+/// byte `b` (always 0x80 or above) as the private-use character U+10FF00 + b,
+/// which the terminal output shows as `\xHH` and JSON as `\udcHH`.
+const RAW_BYTES: u32 = 0x10_ff00;
+
+/// A path as a name, every byte kept: UTF-8 as it is, other bytes as
+/// described at [`RAW_BYTES`].
+fn path_name(path: &Path) -> String {
+    if let Some(name) = path.to_str() {
+        return name.to_string();
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut name = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        name.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            // RAW_BYTES + 0xff is U+10FFFF at most: always a char.
+            name.extend(char::from_u32(RAW_BYTES + u32::from(b)));
+        }
+    }
+    name
+}
+
+/// The file-name byte a character of a name stands for, if it stands for one.
+pub fn raw_byte(c: char) -> Option<u8> {
+    let code = c as u32;
+    (RAW_BYTES + 0x80..=RAW_BYTES + 0xff)
+        .contains(&code)
+        .then(|| (code - RAW_BYTES) as u8)
+}
+
 /// One input to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -24,7 +55,7 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::Stdin => STDIN_NAME.to_string(),
-            Source::File(path) => path.display().to_string(),
+            Source::File(path) => path_name(path),
         }
     }
 

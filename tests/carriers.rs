@@ -6,7 +6,9 @@ use common::run;
 
 #[test]
 fn an_spid_matches_exactly() {
-    let (status, out, _) = run(&["carriers", "--color", "never", "0001470"]);
+    let (status, out, _) = run(&[
+        "carriers", "--format", "table", "--color", "never", "0001470",
+    ]);
     assert_eq!(status, 0);
     assert_eq!(
         out,
@@ -16,32 +18,38 @@ fn an_spid_matches_exactly() {
 
 #[test]
 fn an_spid_may_drop_its_leading_zeros() {
-    let (_, short, _) = run(&["carriers", "--color", "never", "1470"]);
-    let (_, full, _) = run(&["carriers", "--color", "never", "0001470"]);
+    let (_, short, _) = run(&["carriers", "--format", "table", "--color", "never", "1470"]);
+    let (_, full, _) = run(&[
+        "carriers", "--format", "table", "--color", "never", "0001470",
+    ]);
     assert_eq!(short, full);
 }
 
 #[test]
 fn an_spid_with_two_rows_shows_both() {
-    let (status, out, _) = run(&["carriers", "--color", "never", "0001100"]);
+    let (status, out, _) = run(&[
+        "carriers", "--format", "table", "--color", "never", "0001100",
+    ]);
     assert_eq!(status, 0);
     insta::assert_snapshot!("spid_with_two_rows", out);
 }
 
 #[test]
 fn names_match_any_case_substring_of_country_or_carrier() {
-    let (status, out, _) = run(&["carriers", "--color", "never", "CANADA"]);
+    let (status, out, _) = run(&[
+        "carriers", "--format", "table", "--color", "never", "CANADA",
+    ]);
     assert_eq!(status, 0);
     assert!(out.lines().skip(1).all(|l| l.contains("Canada")), "{out}");
     insta::assert_snapshot!("canada", out);
-    let (status, out, _) = run(&["carriers", "--color", "never", "at&t"]);
+    let (status, out, _) = run(&["carriers", "--format", "table", "--color", "never", "at&t"]);
     assert_eq!(status, 0);
     insta::assert_snapshot!("at_and_t", out);
 }
 
 #[test]
 fn no_query_lists_the_whole_table() {
-    let (status, out, _) = run(&["carriers", "--color", "never"]);
+    let (status, out, _) = run(&["carriers", "--format", "table", "--color", "never"]);
     assert_eq!(status, 0);
     let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/carriers.tsv"))
         .expect("the carrier table");
@@ -81,6 +89,70 @@ fn a_hostile_query_is_echoed_escaped() {
 fn colour_only_when_asked() {
     let (_, plain, _) = run(&["carriers", "0001470"]);
     assert!(!plain.contains('\u{1b}'));
-    let (_, coloured, _) = run(&["carriers", "--color", "always", "0001470"]);
+    let (_, coloured, _) = run(&[
+        "carriers", "--format", "table", "--color", "always", "0001470",
+    ]);
     assert!(coloured.contains("\u{1b}["));
+}
+
+#[test]
+fn piped_output_is_tsv_and_json_on_request() {
+    let (status, out, _) = run(&["carriers", "0001470"]);
+    assert_eq!(status, 0);
+    assert_eq!(
+        out,
+        "spid\tcountry\tcarrier\n0001470\tUnited States\tAT&T\n"
+    );
+    let (_, json, _) = run(&["carriers", "--format", "json", "0001470"]);
+    assert_eq!(
+        json,
+        "[{\"spid\":\"0001470\",\"country\":\"United States\",\"carrier\":\"AT&T\"}]\n"
+    );
+}
+
+#[test]
+fn names_ignore_case_spaces_and_punctuation_from_a_word_start() {
+    let carriers = |query: &str| -> Vec<String> {
+        let (status, out, _) = run(&["carriers", query]);
+        assert_eq!(status, 0, "{query}");
+        out.lines()
+            .skip(1)
+            .map(|l| l.split('\t').nth(2).unwrap_or_default().to_string())
+            .collect()
+    };
+    let att = carriers("att");
+    assert!(att.iter().any(|c| c == "AT&T"), "{att:?}");
+    assert!(
+        att.iter().all(|c| c.contains("AT&T")),
+        "not Mattel: {att:?}"
+    );
+    let tmobile = carriers("tmobile");
+    assert!(
+        tmobile.len() > 3 && tmobile.iter().all(|c| c.contains("T-Mobile")),
+        "{tmobile:?}"
+    );
+    assert_eq!(carriers("T mobile"), tmobile);
+    assert_eq!(carriers("verizonwireless"), ["Verizon Wireless"]);
+}
+
+#[test]
+fn country_codes_and_common_names_pick_that_country() {
+    let countries = |query: &str| -> Vec<String> {
+        let (status, out, _) = run(&["carriers", query]);
+        assert_eq!(status, 0, "{query}");
+        out.lines()
+            .skip(1)
+            .map(|l| l.split('\t').nth(1).unwrap_or_default().to_string())
+            .collect()
+    };
+    for query in ["uk", "gb", "GB", "U.K."] {
+        let found = countries(query);
+        assert!(
+            !found.is_empty() && found.iter().all(|c| c == "United Kingdom"),
+            "{query}: {found:?}"
+        );
+    }
+    let us = countries("us");
+    assert!(us.len() > 50 && us.iter().all(|c| c == "United States"));
+    assert!(countries("ca").iter().all(|c| c == "Canada"));
 }

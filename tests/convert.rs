@@ -86,7 +86,7 @@ fn counts_add_up_on_a_mixed_dump() {
     ]);
     assert_eq!(run.status, 1, "a record could not be converted{run}");
     assert_eq!(objects(&run).len(), 4, "{run}");
-    // 8 `<POSTBACK` starts; the DOCTYPE document and what it holds is one record.
+    // 7 `<POSTBACK` starts; the DOCTYPE document holds one, refused with it.
     assert!(
         run.stderr
             .ends_with("4 converted, 0 skipped, 3 rejected, from 1 input\n"),
@@ -869,4 +869,264 @@ fn help_explains_excel_rejects_and_fields() {
     ] {
         assert!(help.contains(needle), "{needle}{run}");
     }
+}
+
+/// Two postbacks, the second indented on line 3 after noise, for `--with-source`.
+const TWO_PLACES: &str =
+    "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N003</CODE></POSTBACK>\nnoise\n  <POSTBACK><CODE>N201</CODE></POSTBACK>\n";
+
+#[test]
+fn with_source_adds_source_line_column_offset_after_the_fields() {
+    let dir = temp();
+    let path = dir.path().join("two.log");
+    fs::write(&path, TWO_PLACES).unwrap();
+    let path = path.to_str().unwrap();
+    for to in ["ndjson", "json"] {
+        let run = exec(&["convert", "--to", to, "--with-source", path]);
+        assert_eq!(run.status, 0, "{run}");
+        let rows: Vec<Value> = match to {
+            "json" => serde_json::from_str::<Vec<Value>>(&run.stdout).unwrap(),
+            _ => objects(&run),
+        };
+        assert_eq!(
+            rows,
+            [
+                json!({"ORIGIN": "SMS_MT", "CODE": "N003", "source": path, "line": 1, "column": 1, "offset": 0}),
+                json!({"CODE": "N201", "source": path, "line": 3, "column": 3, "offset": 70}),
+            ],
+            "{run}"
+        );
+        // After the fields, in this order.
+        assert!(
+            run.stdout.contains(&format!(
+                r#""CODE":"N201","source":{path:?},"line":3,"column":3,"offset":70}}"#
+            )),
+            "{run}"
+        );
+        assert_eq!(&TWO_PLACES[70..80], "<POSTBACK>");
+    }
+    let plain = exec(&["convert", "--to", "ndjson", path]);
+    assert!(!plain.stdout.contains("\"source\""), "{plain}");
+}
+
+#[test]
+fn with_source_appends_four_csv_columns_after_the_stable_ones() {
+    let run = exec_stdin(&["convert", "--to", "csv", "--with-source"], TWO_PLACES);
+    assert_eq!(run.status, 0, "{run}");
+    let (header, rows) = table(&run.stdout);
+    let stable = "ORIGIN,CODE,STATUS,SENTAS,MMSID,FROM,FROM_MASK,TO,TRACKINGID,SPID,TIMESTAMP,AGGREGATORID,HANDSET,OS,STATUSDETAILS,AUDIONAME,VIDEONAME,EXTRA";
+    assert_eq!(header[..18].join(","), stable, "{run}");
+    assert_eq!(
+        header[18..],
+        ["source", "line", "column", "offset"],
+        "{run}"
+    );
+    assert_eq!(rows[1][18..], ["<stdin>", "3", "3", "70"], "{run}");
+    let picked = exec_stdin(
+        &[
+            "convert",
+            "--to",
+            "csv",
+            "--with-source",
+            "--fields",
+            "CODE",
+        ],
+        TWO_PLACES,
+    );
+    assert_eq!(
+        picked.stdout, "CODE,source,line,column,offset\nN003,<stdin>,1,1,0\nN201,<stdin>,3,3,70\n",
+        "{picked}"
+    );
+}
+
+#[test]
+fn with_source_never_hides_a_field_of_the_same_name() {
+    let run = exec_stdin(
+        &["convert", "--to", "ndjson", "--with-source"],
+        "<postback><origin>SMS_MT</origin><code>N201</code><source>web</source><line>7</line></postback>\n",
+    );
+    assert_eq!(
+        run.stdout,
+        r##"{"origin":"SMS_MT","code":"N201","source":"web","line":"7","#source":"<stdin>","#line":1,"column":1,"offset":0}"##
+            .to_string()
+            + "\n",
+        "{run}"
+    );
+}
+
+#[test]
+fn with_source_points_an_embedded_postback_at_its_value() {
+    let line = r#"{"t":1,"body":"<POSTBACK><CODE>N201</CODE></POSTBACK>"}"#;
+    let run = exec_stdin(
+        &["convert", "--to", "ndjson", "--with-source"],
+        format!("{line}\n"),
+    );
+    let row = &objects(&run)[0];
+    let offset = row["offset"].as_u64().unwrap() as usize;
+    assert_eq!(&line[offset..offset + 2], "\"<", "{run}");
+    assert_eq!(row["column"].as_u64(), Some(offset as u64 + 1), "{run}");
+}
+
+#[test]
+fn fields_with_a_name_neither_documented_nor_read_is_a_usage_error_with_a_suggestion() {
+    let run = exec(&[
+        "convert",
+        "--to",
+        "csv",
+        "--fields",
+        "TRAKINGID,STATUS",
+        "tests/fixtures/provider/n003.xml",
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(
+        run.stderr.contains("TRAKINGID (did you mean TRACKINGID?)"),
+        "{run}"
+    );
+    // CSV columns are v1.3 names whatever the dialect: a lower-case or v2
+    // spelling never fills one, even from a record of that dialect.
+    let run = exec_stdin(
+        &["convert", "--to", "csv", "--fields", "code,sent-as"],
+        "<postback><origin>MMS_MT</origin><code>N102</code><sent-as>MMS</sent-as></postback>\n",
+    );
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("code (did you mean CODE?)"), "{run}");
+    assert!(
+        run.stderr.contains("sent-as (did you mean SENTAS?)"),
+        "{run}"
+    );
+}
+
+#[test]
+fn fields_accepts_v1_names_extra_text_and_names_in_the_data() {
+    for fields in [
+        "CODE,SENTAS,FROM_MASK,EXTRA,#text",
+        "CODE,Status,CARRIER_NOTE",
+    ] {
+        let run = exec(&[
+            "convert",
+            "--to",
+            "csv",
+            "--fields",
+            fields,
+            "tests/fixtures/convert/extra.xml",
+        ]);
+        assert_eq!(run.status, 0, "{fields}: {run}");
+    }
+}
+
+#[test]
+fn fields_with_an_unknown_name_leaves_the_previous_output_file() {
+    let dir = temp();
+    let out = dir.path().join("out.csv");
+    fs::write(&out, "previous\n").unwrap();
+    let run = exec(&[
+        "convert",
+        "--fields",
+        "CODE,NOPE_NOT_A_FIELD",
+        "tests/fixtures/provider/n003.xml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 2, "{run}");
+    assert!(run.stderr.contains("NOPE_NOT_A_FIELD"), "{run}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "previous\n");
+}
+
+/// `postback ARGS` with its standard output on a pseudo-terminal, as a person
+/// at a terminal runs it: what the terminal receives.
+fn on_a_terminal(args: &[&str]) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors into the integers given and
+    // reads the null name, termios and window size as "none".
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "a pseudo-terminal opens");
+    // SAFETY: both descriptors were just opened and are owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_postback"))
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(slave))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("postback runs");
+    let status = child.wait().expect("postback ends");
+    assert!(status.success(), "{args:?}: {status}");
+    let mut shown = Vec::new();
+    let mut master = std::fs::File::from(master);
+    // Reading a pseudo-terminal whose other end has closed ends in EIO.
+    let _ = master.read_to_end(&mut shown);
+    String::from_utf8(shown)
+        .expect("UTF-8")
+        .replace("\r\n", "\n")
+}
+
+#[test]
+fn json_on_a_terminal_is_pretty_printed_and_in_a_pipe_compact() {
+    let args = [
+        "convert",
+        "--to",
+        "json",
+        "tests/fixtures/provider/n003.xml",
+    ];
+    let shown = on_a_terminal(&args);
+    assert_eq!(
+        shown,
+        "[\n  {\n    \"ORIGIN\": \"MMS_MT\",\n    \"CODE\": \"N003\",\n    \"MMSID\": \"35674\"\n  }\n]\n",
+        "{shown:?}"
+    );
+    let piped = exec(&args);
+    assert_eq!(
+        piped.stdout,
+        "[{\"ORIGIN\":\"MMS_MT\",\"CODE\":\"N003\",\"MMSID\":\"35674\"}]\n"
+    );
+    // The same values either way, and NDJSON stays a record a line.
+    let a: Value = serde_json::from_str(&shown).unwrap();
+    let b: Value = serde_json::from_str(&piped.stdout).unwrap();
+    assert_eq!(a, b);
+    let ndjson = on_a_terminal(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/provider/n003.xml",
+    ]);
+    assert_eq!(ndjson.lines().count(), 1, "{ndjson:?}");
+}
+
+#[test]
+fn pretty_json_keeps_nesting_arrays_and_terminal_safe_escapes() {
+    let dir = temp();
+    let path = dir.path().join("two.xml");
+    fs::write(
+        &path,
+        "<POSTBACK><CODE>N401</CODE><CONTENT><FILE>a</FILE><FILE>b</FILE></CONTENT>\
+         <X>\u{9b}</X></POSTBACK>\n<POSTBACK><CODE>N003</CODE></POSTBACK>\n",
+    )
+    .unwrap();
+    let shown = on_a_terminal(&["convert", "--to", "json", path.to_str().unwrap()]);
+    assert!(!shown.contains('\u{9b}'), "{shown:?}");
+    assert!(shown.contains("\"X\": \"\\u009b\""), "{shown}");
+    assert!(
+        shown.contains(
+            "\"CONTENT\": {\n      \"FILE\": [\n        \"a\",\n        \"b\"\n      ]\n    },"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n  },\n  {\n    \"CODE\": \"N003\"\n  }\n]\n"),
+        "{shown}"
+    );
+    let parsed: Vec<Value> = serde_json::from_str(&shown).unwrap();
+    assert_eq!(parsed.len(), 2);
 }

@@ -185,21 +185,19 @@ fn an_undefined_entity_is_malformed_xml_at_the_reference() {
 
 #[test]
 fn attribute_values_must_be_well_formed_too() {
-    for (attr, rule) in [
-        ("a=\"&amp;&#x41;\"", "warning[attribute]"),
-        ("a=\"&foo;\"", "error[malformed-xml]"),
-        ("a=\"1 < 2\"", "error[malformed-xml]"),
-        ("a=\"1\" a=\"2\"", "error[malformed-xml]"),
+    // A broken attribute is placed at its offending character; the tag
+    // starts at column 51.
+    for (attr, place) in [
+        ("a=\"&amp;&#x41;\"", "1:51: warning[attribute]"),
+        ("a=\"&foo;\"", "1:61: error[malformed-xml]"),
+        ("a=\"1 < 2\"", "1:63: error[malformed-xml]"),
+        ("a=\"1\" a=\"2\"", "1:64: error[malformed-xml]"),
     ] {
         let text = format!(
             "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID {attr}>1</MMSID></POSTBACK>"
         );
         let run = exec_stdin(&["validate", "-q"], text);
-        assert_eq!(
-            prefixes(&run),
-            [format!("<stdin>:1:51: {rule}")],
-            "{attr}{run}"
-        );
+        assert_eq!(prefixes(&run), [format!("<stdin>:{place}")], "{attr}{run}");
     }
 }
 
@@ -459,4 +457,85 @@ fn a_closed_stdout_ends_quietly() {
         assert!(!stderr.to_lowercase().contains("broken pipe"), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+}
+
+/// The first finding line of `validate` on `record`, and its exit status.
+fn first_finding(record: &str) -> (i32, String) {
+    let run = exec_stdin(&["validate", "--color", "never"], record);
+    let line = run.stdout.lines().next().unwrap_or("").to_string();
+    (run.status, line)
+}
+
+#[test]
+fn lenient_xml_is_malformed_at_the_character_where_it_goes_wrong() {
+    let head = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN>\n";
+    let tail = "<MMSID>1</MMSID></POSTBACK>\n";
+    for (middle, column, says) in [
+        // Line 2 starts at <CODE; each column is the offending character's.
+        (
+            "<CODE a=\"1\"b=\"2\">N003</CODE>",
+            12,
+            "'b' right after an attribute",
+        ),
+        ("<CODE a=1>N003</CODE>", 9, "must be in quotes"),
+        ("<CODE a>N003</CODE>", 8, "without = and a value"),
+        (
+            "<CODE a=\"x<y\">N003</CODE>",
+            11,
+            "a < in an attribute value",
+        ),
+        (
+            "<CODE a=\"x&nbsp;\">N003</CODE>",
+            11,
+            "undefined entity &nbsp;",
+        ),
+        ("<CODE>N003]]></CODE>", 11, "]]> in text"),
+        ("<CODE>N003</CODE>]]>", 18, "]]> in text"),
+        ("<?XML x?><CODE>N003</CODE>", 3, "<?XML is reserved"),
+        ("<?xMl?><CODE>N003</CODE>", 3, "<?xMl is reserved"),
+    ] {
+        let (status, line) = first_finding(&format!("{head}{middle}{tail}"));
+        let place = format!("<stdin>:2:{column}: error[malformed-xml]: ");
+        assert!(
+            line.starts_with(&place) && line.contains(says),
+            "{middle}: {line}"
+        );
+        assert_eq!(status, 1, "{middle}");
+    }
+}
+
+#[test]
+fn attributes_and_instructions_xml_allows_stay_valid() {
+    let record = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><?xml-stylesheet href='a'?>\
+                  <CODE>N003 ]]&gt; ]]</CODE><MMSID a = '1'\tb=\"&amp;&#x41;\">1</MMSID></POSTBACK>";
+    let run = exec_stdin(&["validate", "--color", "never"], record);
+    assert!(!run.stdout.contains("malformed-xml"), "{run}");
+}
+
+#[test]
+fn a_doctype_document_counts_every_postback_it_refuses() {
+    let doc = format!("<!DOCTYPE W [<!ENTITY x 'y'>]>\n<W>\n{N003}\n{N003}\n<POSTBACK/>\n</W>\n");
+    let validate = exec_stdin(&["validate", "-"], doc.as_str());
+    assert_eq!(validate.status, 1, "{validate}");
+    assert!(
+        validate
+            .stderr
+            .ends_with("3 postbacks checked in 1 input: 0 valid, 3 with errors, 0 with warnings\n"),
+        "{validate}"
+    );
+    let convert = exec_stdin(&["convert", "--to", "ndjson"], doc.as_str());
+    assert!(
+        convert
+            .stderr
+            .ends_with("0 converted, 0 skipped, 3 rejected, from 1 input\n"),
+        "{convert}"
+    );
+    let inspect = exec_stdin(&["inspect", "--color", "never"], doc.as_str());
+    assert!(
+        inspect
+            .stderr
+            .starts_with("3 postbacks checked in 1 input: 0 valid, 3 with errors")
+            && inspect.stderr.contains("(3 with a DOCTYPE)"),
+        "{inspect}"
+    );
 }

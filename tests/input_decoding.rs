@@ -99,3 +99,46 @@ fn a_truncated_gzip_is_one_input_partly_read() {
     );
     assert!(!summary.contains("0 inputs"), "{run}");
 }
+
+#[test]
+fn a_namespace_prefixed_postback_is_reported_not_passed_over() {
+    let capture = "<sky:POSTBACK xmlns:sky=\"urn:skycore\">\n  <sky:ORIGIN>MMS_MT</sky:ORIGIN>\n\
+                   </sky:POSTBACK>\n  <m:postback><m:code>N003</m:code></m:postback>\n\
+                   <!-- <x:POSTBACK> in a comment is text -->\n</sky:POSTBACK>\n";
+    let validate = exec_stdin(&["validate", "--color", "never"], capture);
+    assert_eq!(validate.status, 1, "{validate}");
+    assert_eq!(
+        validate.stdout.lines().collect::<Vec<_>>(),
+        [
+            "<stdin>:1:1: error[prefixed-postback]: <sky:POSTBACK> is a postback element with a namespace prefix: not read as a postback",
+            "<stdin>:4:3: error[prefixed-postback]: <m:postback> is a postback element with a namespace prefix: not read as a postback",
+        ],
+        "{validate}"
+    );
+    assert!(
+        validate
+            .stderr
+            .starts_with("2 postbacks checked in 1 input: 0 valid, 2 with errors"),
+        "{validate}"
+    );
+    let convert = exec_stdin(&["convert", "--to", "ndjson"], capture);
+    assert!(
+        convert
+            .stderr
+            .ends_with("0 converted, 0 skipped, 2 rejected, from 1 input\n"),
+        "{convert}"
+    );
+    let json = exec_stdin(&["validate", "--format", "json", "--jobs", "2"], capture);
+    let rules: Vec<_> = json_findings(&json)
+        .iter()
+        .map(|f| (f["rule"].clone(), f["line"].clone()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("prefixed-postback".into(), 1.into()),
+            ("prefixed-postback".into(), 4.into())
+        ],
+        "{json}"
+    );
+}

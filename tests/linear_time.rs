@@ -13,6 +13,8 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use postback::engine::{read_input, Options, Record, Sink};
+use postback::render::findings::{write_human, HumanStyle};
+use postback::render::terminal::Paint;
 
 const P: &str = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>1</MMSID></POSTBACK>";
 
@@ -161,4 +163,53 @@ fn doubling_the_input_at_most_doubles_the_time_for_every_construct() {
         }
     }
     assert!(slow.is_empty(), "not linear:\n{}", slow.join("\n"));
+}
+
+/// Renders every finding with its snippet in colour, as `--color always` does.
+struct Snippets(Vec<u8>);
+
+impl Sink for Snippets {
+    fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
+        let style = HumanStyle {
+            paint: Paint::new(true),
+            snippets: true,
+            width: postback::render::snippet::DEFAULT_WIDTH,
+        };
+        for located in &record.findings {
+            write_human(&mut self.0, record, located, style)?;
+        }
+        Ok(())
+    }
+}
+
+fn render_once(data: &[u8]) -> Duration {
+    let mut sink = Snippets(Vec::new());
+    let start = Instant::now();
+    read_input("t", data, &Options::default(), &mut sink).expect("reads from memory");
+    let took = start.elapsed();
+    assert!(!sink.0.is_empty(), "findings were rendered");
+    took
+}
+
+#[test]
+fn snippets_on_one_long_line_take_time_linear_in_the_line() {
+    // One record on one line with many unknown children: a finding each,
+    // and each finding's snippet comes from that same long line.
+    let record = |children: usize| {
+        let mut v = P.trim_end_matches("</POSTBACK>").to_string();
+        v.push_str(&"<A/>".repeat(children));
+        v.push_str("</POSTBACK>");
+        v.into_bytes()
+    };
+    const SMALL: usize = 4_000;
+    let (small, large) = (record(SMALL), record(2 * SMALL));
+    let mut ratios = Vec::new();
+    let linear = (0..3).any(|_| {
+        let a = (0..3).map(|_| render_once(&small)).min().expect("runs");
+        let b = (0..3).map(|_| render_once(&large)).min().expect("runs");
+        let ratio = b.as_secs_f64() / a.as_secs_f64().max(0.001);
+        ratios.push(format!("{a:?} -> {b:?} ({ratio:.2}x)"));
+        ratio <= 2.5
+    });
+    assert!(linear, "not linear: {}", ratios.join(", "));
 }

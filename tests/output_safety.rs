@@ -222,3 +222,79 @@ fn a_huge_record_size_limit_cannot_let_a_doctype_through() {
     assert_eq!(run.stdout, "", "{run}");
     assert!(run.stderr.contains("doctype"), "{run}");
 }
+
+#[test]
+fn json_findings_escape_terminal_controls_and_keep_their_meaning() {
+    let dir = temp();
+    let name = "hooks\u{202e}lmx.\u{9b}.xml";
+    let record = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE>\
+                  <A\u{202e}B>1</A\u{202e}B><MMSID>1\u{9b}31m</MMSID></POSTBACK>\n";
+    fs::write(dir.path().join(name), record).unwrap();
+    for color in ["always", "never"] {
+        let run = run_in(
+            dir.path(),
+            &["--color", color, "validate", "--format", "json", name],
+        );
+        assert_eq!(run.status, 1, "{run}");
+        for raw in ['\u{9b}', '\u{202e}'] {
+            assert!(!run.stdout.contains(raw), "{raw:?} raw: {run}");
+        }
+        assert!(
+            run.stdout.contains("\\u202e") && run.stdout.contains("\\u009b"),
+            "{run}"
+        );
+        let findings: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        assert!(!findings.is_empty(), "{run}");
+        assert!(findings.iter().all(|f| f["source"] == name), "{run}");
+        assert!(
+            findings.iter().any(|f| f["field"] == "A\u{202e}B"),
+            "the element name is exact once decoded: {run}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_escaped_reversibly() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = temp();
+    let name = OsStr::from_bytes(b"caf\xe9-\xff.xml");
+    fs::write(
+        dir.path().join(name),
+        "<POSTBACK><CODE>N999</CODE></POSTBACK>\n",
+    )
+    .unwrap();
+    let out = postback()
+        .current_dir(dir.path())
+        .args([
+            OsStr::new("validate"),
+            OsStr::new("--format"),
+            OsStr::new("json"),
+            name,
+        ])
+        .output()
+        .expect("postback runs");
+    let stdout = String::from_utf8(out.stdout).expect("JSON is UTF-8");
+    // PEP 383: each byte that is not UTF-8 is a lone surrogate \udcHH.
+    assert!(
+        stdout.starts_with("{\"source\":\"caf\\udce9-\\udcff.xml\","),
+        "{stdout}"
+    );
+    let human = postback()
+        .current_dir(dir.path())
+        .args([
+            OsStr::new("validate"),
+            OsStr::new("--color"),
+            OsStr::new("never"),
+            name,
+        ])
+        .output()
+        .expect("postback runs");
+    let human = String::from_utf8(human.stdout).expect("escaped text is UTF-8");
+    assert!(human.starts_with("caf\\xe9-\\xff.xml:1:1: "), "{human}");
+}

@@ -11,7 +11,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, RecordBatch, RecordBatchReader};
 use arrow_schema::{DataType, TimeUnit};
-use common::{exec, fixture, Run, PROVIDER_EXAMPLES};
+use common::{convert_into, exec, fixture, temp, Run, PROVIDER_EXAMPLES};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use serde_json::Value;
@@ -69,20 +69,8 @@ const FROM_CSV: [(&str, &str); 18] = [
     ("extra", "EXTRA"),
 ];
 
-fn temp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
-
 fn convert(dir: &Path, input: &Path, extra: &[&str]) -> (Run, PathBuf) {
-    let out = dir.join("out.parquet");
-    let mut args = vec![
-        "convert",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    (exec(&args), out)
+    convert_into(dir, input, "out.parquet", extra)
 }
 
 /// Every row of a file, as one batch.

@@ -195,3 +195,55 @@ fn ctrl_c_ends_the_run_with_what_was_read() {
 fn sigterm_ends_the_run_like_ctrl_c() {
     ends_cleanly_on("TERM", &["inspect", "--jobs", "2"], card_header);
 }
+
+/// Sends SIGINT to `postback convert -o FILE` (and `--rejects`) while it is
+/// reading a pipe that pauses mid-run: the previous files are left exactly as
+/// they were, no temporary file stays behind, and the exit status is 130.
+#[test]
+fn an_interrupted_convert_leaves_the_previous_output_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("hooks.ndjson");
+    let rejects = dir.path().join("rejects.txt");
+    std::fs::write(&out, "previous output\n").unwrap();
+    std::fs::write(&rejects, "previous rejects\n").unwrap();
+    let mut writer = writer(Duration::from_secs(30), Duration::ZERO);
+    let (mut child, _lines) = postback_reading(
+        &mut writer,
+        &[
+            "convert",
+            "-o",
+            out.to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    // Mid-run: the new output is being written beside the old one.
+    let start = Instant::now();
+    while std::fs::read_dir(dir.path()).unwrap().count() <= 2 {
+        assert!(start.elapsed() < PAUSE * 4, "no temporary output appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Let the first postback be read and written into it.
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let status = child.wait().expect("postback ends");
+    let _ = writer.kill();
+    let _ = writer.wait();
+    let stderr = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous output\n");
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "previous rejects\n"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "temporary files left behind: {left:?}");
+}

@@ -50,7 +50,10 @@ fn provider_n201_example_shows_snippet_and_help_with_color_always() {
         "{run}"
     );
     assert_eq!(lines[2], "7 |   <FROM_MASK><FROM_MASK>", "{run}");
-    assert_eq!(lines[3], "  |              ^", "caret under column 14{run}");
+    assert_eq!(
+        lines[3], "  |              ^^^^^^^^^^^",
+        "carets under <FROM_MASK> from column 14{run}"
+    );
     assert_eq!(
         lines[4], "  = help: write <FROM_MASK></FROM_MASK> or <FROM_MASK/>",
         "{run}"
@@ -722,4 +725,55 @@ fn namespace_and_schema_declarations_on_the_root_are_not_findings() {
     let run = exec_stdin(&["validate", "--color", "never"], other);
     assert!(run.stdout.contains("warning[attribute]"), "{run}");
     assert!(!run.stdout.contains("sends none"), "{run}");
+}
+
+#[test]
+fn with_help_adds_the_help_after_message_and_leaves_the_other_keys() {
+    let plain = exec(&["validate", "--format", "json", &rule_fixture("bad-spid")]);
+    let run = exec(&[
+        "validate",
+        "--format",
+        "json",
+        "--with-help",
+        &rule_fixture("bad-spid"),
+    ]);
+    assert_eq!(run.status, 1, "{run}");
+    let f = &json_findings(&run)[0];
+    let help = f["help"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a help string: {run}"));
+    assert!(help.contains("7 digits") || help.contains("zero"), "{help}");
+    // The same object as without the flag, plus `help` as its last key.
+    assert!(
+        run.stdout.contains(r#","help":"#) && run.stdout.trim_end().ends_with("\"}"),
+        "{run}"
+    );
+    let mut without = f.as_object().unwrap().clone();
+    without.remove("help");
+    assert_eq!(
+        serde_json::Value::Object(without),
+        json_findings(&plain)[0],
+        "{run}"
+    );
+}
+
+#[test]
+fn with_help_writes_null_for_a_finding_without_help_and_needs_json() {
+    let run = exec(&[
+        "validate",
+        "--format",
+        "json",
+        "--with-help",
+        "tests/fixtures/provider",
+        "tests/fixtures/rules",
+    ]);
+    let findings = json_findings(&run);
+    assert!(findings.len() > 20, "{run}");
+    for f in &findings {
+        assert!(f["help"].is_string() || f["help"].is_null(), "{f}");
+    }
+    let human = exec(&["validate", "--with-help", &rule_fixture("bad-spid")]);
+    assert_eq!(human.status, 2, "{human}");
+    assert!(human.stderr.contains("--format json"), "{human}");
+    assert!(human.stdout.is_empty(), "{human}");
 }

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::{exec, fixture, Run, PROVIDER_EXAMPLES};
+use common::{convert_into, exec, fixture, temp, Run, PROVIDER_EXAMPLES};
 
 const HEADER: [&str; 19] = [
     "ORIGIN",
@@ -44,10 +44,6 @@ const TRICKY: &str = "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
 const MISSING_MMSID: &str = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE>\
 <TIMESTAMP>2013-02-30T05:41:08Z</TIMESTAMP></POSTBACK>\n";
 
-fn temp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
-
 fn workbook(path: &Path) -> Xlsx<std::io::BufReader<fs::File>> {
     open_workbook(path).unwrap_or_else(|e| panic!("{} does not open: {e}", path.display()))
 }
@@ -81,15 +77,7 @@ fn part(path: &Path, name: &str) -> String {
 }
 
 fn convert(dir: &Path, input: &Path, extra: &[&str]) -> (Run, std::path::PathBuf) {
-    let out = dir.join("out.xlsx");
-    let mut args = vec![
-        "convert",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    (exec(&args), out)
+    convert_into(dir, input, "out.xlsx", extra)
 }
 
 #[test]
@@ -347,4 +335,27 @@ fn excel_csv_flag_is_refused_with_xlsx() {
     ]);
     assert_eq!(run.status, 2, "{run}");
     assert!(run.stderr.contains("--excel"), "{run}");
+}
+
+#[test]
+fn with_source_appends_source_line_column_offset_columns() {
+    let dir = temp();
+    let input = dir.path().join("two.log");
+    fs::write(&input, format!("noise\n  {TRICKY}")).unwrap();
+    let (run, out) = convert(dir.path(), &input, &["--with-source", "--fields", "CODE"]);
+    assert_eq!(run.status, 0, "{run}");
+    let rows = sheet(&out, "postbacks");
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(
+        header,
+        ["CODE", "source", "line", "column", "offset"],
+        "{run}"
+    );
+    assert_eq!(text(&rows[1][0]), "N202");
+    assert_eq!(text(&rows[1][1]), input.to_str().unwrap());
+    // Numbers, as in the findings sheet.
+    assert_eq!(
+        rows[1][2..],
+        [Data::Float(2.0), Data::Float(3.0), Data::Float(8.0)]
+    );
 }

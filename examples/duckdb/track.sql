@@ -5,9 +5,12 @@
 --   postback convert captures/ -o archive/day1.parquet
 --   duckdb -c "SET VARIABLE parquet = 'archive/*.parquet'" -c ".read examples/duckdb/track.sql"
 --
+-- It reads its state table from examples/lifecycle.tsv, relative to where
+-- DuckDB runs; elsewhere, SET VARIABLE lifecycle = '/path/to/lifecycle.tsv'.
+--
 -- The same rules as `postback track`:
 -- * a message is (family, TRACKINGID); what a postback means comes from
---   (ORIGIN, CODE, STATUS) in the table below (a STATUS it does not list
+--   (ORIGIN, CODE, STATUS) in examples/lifecycle.tsv (a STATUS it does not list
 --   takes the code's row without one);
 -- * a repeat of the same (code, status, TIMESTAMP) for a message is a
 --   duplicate, counted once;
@@ -19,65 +22,13 @@
 -- Not reproduced: a postback without ORIGIN whose code names one family is
 -- tracked by `postback track` but not here.
 
-CREATE OR REPLACE TEMP TABLE lifecycle (
-    origin VARCHAR, code VARCHAR, status VARCHAR, family VARCHAR,
-    phase VARCHAR, state VARCHAR, fallback BOOLEAN, sent_as_sms BOOLEAN
-);
-INSERT INTO lifecycle VALUES
-    ('SMS_MT', 'N201', 'Message Sent',               'sms', 'sent',  NULL,            false, false),
-    ('SMS_MT', 'N201', 'Sent',                       'sms', 'sent',  NULL,            false, false),
-    ('SMS_MT', 'N201', 'Message Failed',             'sms', 'final', 'submit_failed', false, false),
-    ('SMS_MT', 'N201', NULL,                         'sms', 'sent',  NULL,            false, false),
-    ('SMS_MT', 'E201', 'Message Failed',             'sms', 'final', 'submit_failed', false, false),
-    ('SMS_MT', 'E201', 'Failed',                     'sms', 'final', 'submit_failed', false, false),
-    ('SMS_MT', 'E201', NULL,                         'sms', 'final', 'submit_failed', false, false),
-    ('SMS_MT', 'N202', 'Message Sent/Delivered',     'sms', 'final', 'delivered',     false, false),
-    ('SMS_MT', 'N202', 'Delivered',                  'sms', 'final', 'delivered',     false, false),
-    ('SMS_MT', 'N202', 'Message Sent/Failed',        'sms', 'final', 'failed',        false, false),
-    ('SMS_MT', 'N202', NULL,                         'sms', 'final', 'delivered',     false, false),
-    ('SMS_MT', 'E202', 'Message Sent/Failed',        'sms', 'final', 'failed',        false, false),
-    ('SMS_MT', 'E202', 'Message Sent/Expired',       'sms', 'final', 'expired',       false, false),
-    ('SMS_MT', 'E202', 'Message Sent/NotSupported',  'sms', 'final', 'not_supported', false, false),
-    ('SMS_MT', 'E202', 'Rejected',                   'sms', 'final', 'rejected',      false, false),
-    ('SMS_MT', 'E202', NULL,                         'sms', 'final', 'failed',        false, false),
-    ('MMS_MT', 'N101', 'Message Sent',               'mms', 'sent',  NULL,            false, false),
-    ('MMS_MT', 'N101', 'Sent',                       'mms', 'sent',  NULL,            false, false),
-    ('MMS_MT', 'N101', NULL,                         'mms', 'sent',  NULL,            false, false),
-    ('MMS_MT', 'E101', 'Message Failed',             'mms', 'final', 'submit_failed', false, false),
-    ('MMS_MT', 'E101', 'Failed',                     'mms', 'final', 'submit_failed', false, false),
-    ('MMS_MT', 'E101', NULL,                         'mms', 'final', 'submit_failed', false, false),
-    ('MMS_MT', 'N102', 'Message Sent/Delivered',     'mms', 'final', 'delivered',     true,  true),
-    ('MMS_MT', 'N102', 'Delivered',                  'mms', 'final', 'delivered',     true,  true),
-    ('MMS_MT', 'N102', 'Message Sent/Delivered',     'mms', 'final', 'delivered',     false, false),
-    ('MMS_MT', 'N102', 'Delivered',                  'mms', 'final', 'delivered',     false, false),
-    ('MMS_MT', 'N102', 'Message Sent/Expired',       'mms', 'final', 'expired',       false, false),
-    ('MMS_MT', 'N102', 'Message Sent/Rejected',      'mms', 'final', 'rejected',      false, false),
-    ('MMS_MT', 'N102', NULL,                         'mms', 'final', 'failed',        false, false),
-    ('MMS_MT', 'E102', 'Message Sent/Failed',        'mms', 'final', 'failed',        false, false),
-    ('MMS_MT', 'E102', 'Unrecognised',               'mms', 'final', 'failed',        false, false),
-    ('MMS_MT', 'E102', 'Message Sent/Expired',       'mms', 'final', 'expired',       false, false),
-    ('MMS_MT', 'E102', 'Message Sent/Rejected',      'mms', 'final', 'rejected',      false, false),
-    ('MMS_MT', 'E102', 'Rejected',                   'mms', 'final', 'rejected',      false, false),
-    ('MMS_MT', 'E102', 'Message Sent/NotSupported',  'mms', 'final', 'not_supported', false, false),
-    ('MMS_MT', 'E102', 'Message Sent/Not Supported', 'mms', 'final', 'not_supported', false, false),
-    ('MMS_MT', 'E102', NULL,                         'mms', 'final', 'failed',        false, false),
-    ('MMS_MT', 'N103', 'Expired',                    'mms', 'final', 'expired',       false, false),
-    ('MMS_MT', 'N103', NULL,                         'mms', 'final', 'expired',       false, false),
-    ('MMS_MT', 'N202', 'Message Sent/Delivered',     'mms', 'final', 'delivered',     true,  false),
-    ('MMS_MT', 'N202', NULL,                         'mms', 'final', 'delivered',     true,  false),
-    ('MMS_MT', 'E202', NULL,                         'mms', 'final', 'failed',        false, false),
-    ('MMS_MT', 'N501', 'Message Sent',               'ddm', 'sent',  NULL,            false, false),
-    ('MMS_MT', 'N501', NULL,                         'ddm', 'sent',  NULL,            false, false),
-    ('MMS_MT', 'E501', 'Message Failed',             'ddm', 'final', 'submit_failed', false, false),
-    ('MMS_MT', 'E501', NULL,                         'ddm', 'final', 'submit_failed', false, false),
-    ('MMS_MT', 'N502', 'Message Sent/Delivered',     'ddm', 'final', 'delivered',     false, false),
-    ('MMS_MT', 'N502', NULL,                         'ddm', 'final', 'failed',        false, false),
-    ('MMS_MT', 'E502', 'Message Sent/Failed',        'ddm', 'final', 'failed',        false, false),
-    ('MMS_MT', 'E502', 'Message Sent/Expired',       'ddm', 'final', 'expired',       false, false),
-    ('MMS_MT', 'E502', 'Message Sent/Rejected',      'ddm', 'final', 'rejected',      false, false),
-    ('MMS_MT', 'E502', 'Message Sent/NotSupported',  'ddm', 'final', 'not_supported', false, false),
-    ('MMS_MT', 'E502', 'Message Sent/Not Supported', 'ddm', 'final', 'not_supported', false, false),
-    ('MMS_MT', 'E502', NULL,                         'ddm', 'final', 'failed',        false, false);
+-- What each (ORIGIN, CODE, STATUS) means: examples/lifecycle.tsv, the table
+-- `postback track` reads by (an empty status answers for any other status).
+CREATE OR REPLACE TEMP TABLE lifecycle AS
+FROM read_csv(coalesce(getvariable('lifecycle'), 'examples/lifecycle.tsv'), delim = '\t', header = true, nullstr = '',
+              columns = {'origin': 'VARCHAR', 'code': 'VARCHAR', 'status': 'VARCHAR',
+                         'family': 'VARCHAR', 'phase': 'VARCHAR', 'state': 'VARCHAR',
+                         'fallback': 'BOOLEAN', 'sent_as_sms': 'BOOLEAN'});
 
 -- Every postback as track reads it: values trimmed, empty ones absent.
 CREATE OR REPLACE TEMP VIEW read AS

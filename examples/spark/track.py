@@ -24,6 +24,7 @@ and prints both.
 """
 
 import argparse
+import csv
 import json
 import os
 import shlex
@@ -31,64 +32,19 @@ import shlex
 from pyspark import SparkFiles
 from pyspark.sql import Row, SparkSession
 
-# What each (ORIGIN, CODE, STATUS) means, as `postback track` reads it; a
-# STATUS not listed takes the code's row without one (NULL).
-LIFECYCLE = [
-    ("SMS_MT", "N201", "Message Sent", "sms", "sent", None, False, False),
-    ("SMS_MT", "N201", "Sent", "sms", "sent", None, False, False),
-    ("SMS_MT", "N201", "Message Failed", "sms", "final", "submit_failed", False, False),
-    ("SMS_MT", "N201", None, "sms", "sent", None, False, False),
-    ("SMS_MT", "E201", "Message Failed", "sms", "final", "submit_failed", False, False),
-    ("SMS_MT", "E201", "Failed", "sms", "final", "submit_failed", False, False),
-    ("SMS_MT", "E201", None, "sms", "final", "submit_failed", False, False),
-    ("SMS_MT", "N202", "Message Sent/Delivered", "sms", "final", "delivered", False, False),
-    ("SMS_MT", "N202", "Delivered", "sms", "final", "delivered", False, False),
-    ("SMS_MT", "N202", "Message Sent/Failed", "sms", "final", "failed", False, False),
-    ("SMS_MT", "N202", None, "sms", "final", "delivered", False, False),
-    ("SMS_MT", "E202", "Message Sent/Failed", "sms", "final", "failed", False, False),
-    ("SMS_MT", "E202", "Message Sent/Expired", "sms", "final", "expired", False, False),
-    ("SMS_MT", "E202", "Message Sent/NotSupported", "sms", "final", "not_supported", False, False),
-    ("SMS_MT", "E202", "Rejected", "sms", "final", "rejected", False, False),
-    ("SMS_MT", "E202", None, "sms", "final", "failed", False, False),
-    ("MMS_MT", "N101", "Message Sent", "mms", "sent", None, False, False),
-    ("MMS_MT", "N101", "Sent", "mms", "sent", None, False, False),
-    ("MMS_MT", "N101", None, "mms", "sent", None, False, False),
-    ("MMS_MT", "E101", "Message Failed", "mms", "final", "submit_failed", False, False),
-    ("MMS_MT", "E101", "Failed", "mms", "final", "submit_failed", False, False),
-    ("MMS_MT", "E101", None, "mms", "final", "submit_failed", False, False),
-    ("MMS_MT", "N102", "Message Sent/Delivered", "mms", "final", "delivered", True, True),
-    ("MMS_MT", "N102", "Delivered", "mms", "final", "delivered", True, True),
-    ("MMS_MT", "N102", "Message Sent/Delivered", "mms", "final", "delivered", False, False),
-    ("MMS_MT", "N102", "Delivered", "mms", "final", "delivered", False, False),
-    ("MMS_MT", "N102", "Message Sent/Expired", "mms", "final", "expired", False, False),
-    ("MMS_MT", "N102", "Message Sent/Rejected", "mms", "final", "rejected", False, False),
-    ("MMS_MT", "N102", None, "mms", "final", "failed", False, False),
-    ("MMS_MT", "E102", "Message Sent/Failed", "mms", "final", "failed", False, False),
-    ("MMS_MT", "E102", "Unrecognised", "mms", "final", "failed", False, False),
-    ("MMS_MT", "E102", "Message Sent/Expired", "mms", "final", "expired", False, False),
-    ("MMS_MT", "E102", "Message Sent/Rejected", "mms", "final", "rejected", False, False),
-    ("MMS_MT", "E102", "Rejected", "mms", "final", "rejected", False, False),
-    ("MMS_MT", "E102", "Message Sent/NotSupported", "mms", "final", "not_supported", False, False),
-    ("MMS_MT", "E102", "Message Sent/Not Supported", "mms", "final", "not_supported", False, False),
-    ("MMS_MT", "E102", None, "mms", "final", "failed", False, False),
-    ("MMS_MT", "N103", "Expired", "mms", "final", "expired", False, False),
-    ("MMS_MT", "N103", None, "mms", "final", "expired", False, False),
-    ("MMS_MT", "N202", "Message Sent/Delivered", "mms", "final", "delivered", True, False),
-    ("MMS_MT", "N202", None, "mms", "final", "delivered", True, False),
-    ("MMS_MT", "E202", None, "mms", "final", "failed", False, False),
-    ("MMS_MT", "N501", "Message Sent", "ddm", "sent", None, False, False),
-    ("MMS_MT", "N501", None, "ddm", "sent", None, False, False),
-    ("MMS_MT", "E501", "Message Failed", "ddm", "final", "submit_failed", False, False),
-    ("MMS_MT", "E501", None, "ddm", "final", "submit_failed", False, False),
-    ("MMS_MT", "N502", "Message Sent/Delivered", "ddm", "final", "delivered", False, False),
-    ("MMS_MT", "N502", None, "ddm", "final", "failed", False, False),
-    ("MMS_MT", "E502", "Message Sent/Failed", "ddm", "final", "failed", False, False),
-    ("MMS_MT", "E502", "Message Sent/Expired", "ddm", "final", "expired", False, False),
-    ("MMS_MT", "E502", "Message Sent/Rejected", "ddm", "final", "rejected", False, False),
-    ("MMS_MT", "E502", "Message Sent/NotSupported", "ddm", "final", "not_supported", False, False),
-    ("MMS_MT", "E502", "Message Sent/Not Supported", "ddm", "final", "not_supported", False, False),
-    ("MMS_MT", "E502", None, "ddm", "final", "failed", False, False),
-]
+# What each (ORIGIN, CODE, STATUS) means, as `postback track` reads it: the
+# table in examples/lifecycle.tsv, where an empty STATUS answers for any
+# status the code's other rows lack.
+LIFECYCLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lifecycle.tsv")
+
+
+def read_lifecycle(path):
+    """The table's rows, on the driver: it is small, and Spark joins it to every postback."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return [(r["origin"], r["code"], r["status"] or None, r["family"], r["phase"],
+             r["state"] or None, r["fallback"] == "true", r["sent_as_sms"] == "true")
+            for r in rows]
 
 # The columns of `postback convert --to parquet` the summary reads, and the
 # v1.3 field each comes from in NDJSON.
@@ -232,6 +188,8 @@ def main():
     source.add_argument("--captures", help="capture files (globs)")
     source.add_argument("--parquet", help="Parquet files postback wrote")
     parser.add_argument("--postback", help="the postback binary to ship (default: on PATH)")
+    parser.add_argument("--lifecycle", default=LIFECYCLE,
+                        help="the state table (default: examples/lifecycle.tsv)")
     parser.add_argument("--out", required=True, help="directory for summary.json, by_carrier.json")
     args = parser.parse_args()
 
@@ -243,7 +201,7 @@ def main():
         from_parquet(spark, args.parquet)
     schema = "origin string, code string, status string, family string, phase string, " \
              "state string, fallback boolean, sent_as_sms boolean"
-    spark.createDataFrame(LIFECYCLE, schema).createOrReplaceTempView("lifecycle")
+    spark.createDataFrame(read_lifecycle(args.lifecycle), schema).createOrReplaceTempView("lifecycle")
     for statement in SQL.split(";"):
         if statement.strip():
             spark.sql(statement)

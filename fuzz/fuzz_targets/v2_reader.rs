@@ -75,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
         };
         let mut out = Vec::new();
         {
-            let Ok(mut writer) = Format::Ndjson.writer(&mut out) else {
+            let Ok(mut writer) = Format::Ndjson(Default::default()).writer(&mut out) else {
                 panic!("a writer over a Vec");
             };
             if writer.write(&shown).is_err() || writer.finish().is_err() {

@@ -36,8 +36,8 @@ const ON: Paint = Paint { enabled: true };
 
 fn formats() -> Vec<(&'static str, Format)> {
     vec![
-        ("json", Format::Json),
-        ("ndjson", Format::Ndjson),
+        ("json", Format::Json(Default::default())),
+        ("ndjson", Format::Ndjson(Default::default())),
         ("csv", Format::Csv(CsvOptions::default())),
         (
             "excel",
@@ -105,14 +105,17 @@ impl Sink for Writers {
         let plain = HumanStyle {
             paint: Paint::OFF,
             snippets: false,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         let snippets = HumanStyle {
             paint: Paint::OFF,
             snippets: true,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         let coloured = HumanStyle {
             paint: ON,
             snippets: true,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         for located in &record.findings {
             write_human(&mut self.human_plain, record, located, plain)?;

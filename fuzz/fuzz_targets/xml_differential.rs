@@ -36,8 +36,12 @@ impl Sink for Differential {
         let ours = record.kind == RecordKind::Postback && !malformed;
         let theirs = roxmltree::Document::parse(text).is_ok();
         // A record over the size limit or in a DOCTYPE document is refused
-        // whole, well-formed or not.
-        if matches!(record.kind, RecordKind::Oversized | RecordKind::Doctype) {
+        // whole, well-formed or not; a namespace-prefixed postback is only
+        // its start tag, reported unread.
+        if matches!(
+            record.kind,
+            RecordKind::Oversized | RecordKind::Doctype | RecordKind::Prefixed
+        ) {
             return Ok(());
         }
         assert!(

@@ -14,7 +14,9 @@ use postback::spec::dialects;
 use postback::spec::{self, CodeInfo, FieldSet, FieldSetKind, Presence};
 
 use super::{finish, stdout, Outcome};
-use crate::cli::{CodesArgs, ColorChoice};
+use crate::cli::{CodesArgs, ColorChoice, ListFormat};
+
+mod machine;
 
 /// Origins in the order a reader meets them: delivery reports first.
 const ORIGIN_ORDER: &[&str] = &[
@@ -28,11 +30,16 @@ const ORIGIN_ORDER: &[&str] = &[
 ];
 
 pub fn run(args: CodesArgs, color: ColorChoice) -> Result<Outcome> {
-    let paint = Paint::new(color.enabled(io::stdout().is_terminal()));
+    let stdout_tty = io::stdout().is_terminal();
+    let paint = Paint::new(color.enabled(stdout_tty));
     let mut out = stdout();
     let outcome = match args.code.as_deref() {
         None => {
-            write_table(&mut out, paint)?;
+            match ListFormat::chosen(args.format, stdout_tty) {
+                ListFormat::Table => write_table(&mut out, paint)?,
+                ListFormat::Tsv => machine::write_list_tsv(&mut out, &sorted_codes())?,
+                ListFormat::Json => machine::write_list_json(&mut out, &sorted_codes())?,
+            }
             Outcome::Clean
         }
         Some(query) => match find(query) {
@@ -41,7 +48,15 @@ pub fn run(args: CodesArgs, color: ColorChoice) -> Result<Outcome> {
                     Some(one) => vec![one],
                     None => Dialect::ALL.to_vec(),
                 };
-                write_details(&mut out, &rows, &shown, paint)?;
+                // A code's field sets are words for a person unless a
+                // format is asked for: `codes N102 | less` stays readable.
+                match args.format {
+                    None | Some(ListFormat::Table) => {
+                        write_details(&mut out, &rows, &shown, paint)?
+                    }
+                    Some(ListFormat::Tsv) => machine::write_fields_tsv(&mut out, &rows, &shown)?,
+                    Some(ListFormat::Json) => machine::write_details_json(&mut out, &rows, &shown)?,
+                }
                 Outcome::Clean
             }
             Err(message) => {
@@ -146,7 +161,8 @@ fn pad(shown: &str, width: usize) -> String {
     " ".repeat(width.saturating_sub(shown.chars().count()))
 }
 
-/// The rows `query` names: `N102`, `n102`, `MMS_MT:N202`; or why there are none.
+/// The rows `query` names: `N102`, `n102`, `MMS_MT:N202`, or a number alone
+/// (`202`: N202 and E202, any origin); or why there are none.
 fn find(query: &str) -> Result<Vec<&'static CodeInfo>, String> {
     let wanted = query.trim().to_uppercase();
     let (origin, code) = match wanted.rsplit_once(':') {
@@ -159,9 +175,11 @@ fn find(query: &str) -> Result<Vec<&'static CodeInfo>, String> {
             escape(query)
         ));
     }
+    // A number alone stands for every letter: N202 and E202.
+    let number_only = code.bytes().all(|b| b.is_ascii_digit());
     let all: Vec<&CodeInfo> = sorted_codes()
         .into_iter()
-        .filter(|c| c.code == code)
+        .filter(|c| c.code == code || (number_only && c.code.get(1..) == Some(code)))
         .collect();
     let rows: Vec<&CodeInfo> = all
         .iter()
@@ -196,28 +214,36 @@ fn find(query: &str) -> Result<Vec<&'static CodeInfo>, String> {
     Err(format!("{shown} is not a documented code\n{hint}"))
 }
 
-/// Documented codes one or two characters away from `code`, closest first.
+/// Documented codes near `code`, closest first: of its letter and family
+/// (`N209` suggests N201 and N202, never E209); when it has none, the same
+/// number under another letter (`N999`: E999).
 fn near_codes(code: &str) -> Vec<&'static str> {
-    let code: Vec<char> = code.chars().collect();
-    let mut scored: Vec<(usize, &'static str)> = Vec::new();
-    for c in sorted_codes() {
-        let other: Vec<char> = c.code.chars().collect();
-        if other.len() != code.len() || scored.iter().any(|(_, s)| *s == c.code) {
-            continue;
+    let mut chars = code.chars();
+    let (Some(letter), Some(family)) = (chars.next(), chars.next()) else {
+        return Vec::new();
+    };
+    let Some(number) = code.get(1..).and_then(|n| n.parse::<u32>().ok()) else {
+        return Vec::new();
+    };
+    let codes = sorted_codes();
+    let pick = |fits: &dyn Fn(&str) -> bool| -> Vec<&'static str> {
+        let mut near: Vec<&'static str> = Vec::new();
+        for c in &codes {
+            if c.code.len() == code.len() && fits(c.code) && !near.contains(&c.code) {
+                near.push(c.code);
+            }
         }
-        let distance = other.iter().zip(&code).filter(|(a, b)| a != b).count();
-        if distance <= 2 && distance < code.len() {
-            scored.push((distance, c.code));
-        }
+        near
+    };
+    let number_of = |c: &str| c.get(1..).and_then(|n| n.parse::<u32>().ok());
+    let mut near =
+        pick(&|c| c.starts_with(letter) && c.get(1..).is_some_and(|n| n.starts_with(family)));
+    if near.is_empty() {
+        near = pick(&|c| number_of(c) == Some(number));
     }
-    scored.sort_by_key(|(d, _)| *d);
-    let best = scored.first().map_or(0, |(d, _)| *d);
-    scored
-        .into_iter()
-        .filter(|(d, _)| *d == best)
-        .take(6)
-        .map(|(_, c)| c)
-        .collect()
+    near.sort_by_key(|c| (number_of(c).map(|n| n.abs_diff(number)), *c));
+    near.truncate(6);
+    near
 }
 
 fn write_details<W: Write>(

@@ -15,11 +15,13 @@ use postback::filter::Filter;
 use postback::finding::{Finding, Rule};
 use postback::parallel::Job;
 use postback::render::convert::{
-    too_deep, Assembly, CsvOptions, Format, Part, XlsxOptions, DEFAULT_COLUMNS, MAX_DEPTH,
+    too_deep, Assembly, CsvOptions, Format, JsonOptions, Part, XlsxOptions, DEFAULT_COLUMNS,
+    MAX_DEPTH,
 };
 use postback::render::findings::{write_human, HumanStyle};
 use postback::render::terminal::{escape, Paint};
 
+use super::fields::Undocumented;
 use super::output::{self, Destination};
 use super::{check_stdin, read_jobs_live, Emit, Outcome};
 use crate::cli::{ColorChoice, ConvertArgs, ConvertFormat};
@@ -36,6 +38,8 @@ struct Convert {
     keep_rejects: bool,
     /// How a rejected record's finding is shown on stderr.
     style: HumanStyle,
+    /// `--fields` names no dialect documents: watched for in the data.
+    undocumented: Undocumented,
 }
 
 /// Some records converted, with what goes to stderr and the rejects file.
@@ -48,6 +52,8 @@ struct Converted {
     /// Rejected records' raw text, each followed by a newline.
     rejects: Vec<u8>,
     counts: Counts,
+    /// Which of the undocumented `--fields` names a record had.
+    seen: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -68,6 +74,9 @@ impl Job for Convert {
     }
 
     fn record(&self, record: &Record<'_>, out: &mut Converted) -> io::Result<()> {
+        if let Some(postback) = &record.postback {
+            self.undocumented.watch(postback, &mut out.seen);
+        }
         if !self.filter.keeps(record) {
             out.counts.filtered += 1;
             return Ok(());
@@ -123,7 +132,8 @@ impl Convert {
         why: Option<Finding>,
         out: &mut Converted,
     ) -> io::Result<()> {
-        out.counts.rejected += 1;
+        // A DOCTYPE document refused whole counts each postback it holds.
+        out.counts.rejected += record.postbacks();
         match why {
             Some(mut finding) => {
                 // Placed as the engine places its own: inside a JSON string or
@@ -261,6 +271,11 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         bail!("--fields picks CSV, XLSX or Parquet columns; with JSON, select keys downstream (e.g. jq '{{CODE, STATUS}}')");
     }
     let columns = columns(args.fields.as_deref())?;
+    // Parquet names its own columns, and refuses unknown ones itself.
+    let undocumented = match (&args.fields, to) {
+        (Some(_), ConvertFormat::Csv | ConvertFormat::Xlsx) => Undocumented::among(&columns),
+        _ => Undocumented::default(),
+    };
     check_outputs(&args)?;
     // Refuse a terminal on stdin before an -o or --rejects file is created
     // or truncated for nothing.
@@ -275,12 +290,18 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     }
     let to_terminal = output.is_none() && io::stdout().is_terminal();
     let out = Destination::to(output)?;
+    let json = JsonOptions {
+        with_source: args.with_source,
+        // For a person reading a terminal; a pipe or file gets a record a line.
+        pretty: to_terminal && to == ConvertFormat::Json,
+    };
     let format = match to {
-        ConvertFormat::Json => Format::Json,
-        ConvertFormat::Ndjson => Format::Ndjson,
+        ConvertFormat::Json => Format::Json(json),
+        ConvertFormat::Ndjson => Format::Ndjson(json),
         ConvertFormat::Csv => Format::Csv(CsvOptions {
             columns,
             excel: args.excel,
+            with_source: args.with_source,
             // CLI.md: payload text never reaches a terminal raw. JSON escapes
             // such characters without changing the value; CSV cannot, so only
             // a terminal gets the escaped view.
@@ -288,6 +309,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         }),
         ConvertFormat::Xlsx => Format::Xlsx(XlsxOptions {
             columns,
+            with_source: args.with_source,
             ..XlsxOptions::default()
         }),
         ConvertFormat::Parquet => parquet_format(args.fields.as_deref())?,
@@ -307,10 +329,13 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         style: HumanStyle {
             paint: Paint::new(color.enabled(stderr_tty)),
             snippets: stderr_tty || color == ColorChoice::Always,
+            width: output::terminal_width(2),
         },
+        undocumented,
     };
 
     let mut counts = Counts::default();
+    let mut seen: Vec<bool> = Vec::new();
     let stats = read_jobs_live(&args.input, args.quiet, &job, |emitted| {
         let converted = match emitted {
             Emit::Output(converted) => converted,
@@ -330,6 +355,10 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         counts.skipped += converted.counts.skipped;
         counts.rejected += converted.counts.rejected;
         counts.filtered += converted.counts.filtered;
+        seen.resize(converted.seen.len().max(seen.len()), false);
+        for (all, one) in seen.iter_mut().zip(&converted.seen) {
+            *all |= one;
+        }
         // Best effort: a stderr that cannot be written must not stop the
         // conversion, whose output is elsewhere.
         let _ = io::stderr().write_all(&converted.report);
@@ -351,8 +380,17 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
                 return Err(abandoned(err, assembly.into_inner(), rejects));
             }
         };
-    // A run cut short, or with nothing readable, leaves the previous files.
-    let keep = !stats.interrupted && (stats.inputs_read > 0 || stats.inputs_failed == 0);
+    // A column no postback can fill is a mistyped name: a usage error, known
+    // only now that every record has been read.
+    let unknown_fields = match stats.interrupted {
+        false => job.undocumented.error(&seen),
+        true => None,
+    };
+    // A run cut short, with nothing readable, or with a mistyped column
+    // leaves the previous files.
+    let keep = !stats.interrupted
+        && unknown_fields.is_none()
+        && (stats.inputs_read > 0 || stats.inputs_failed == 0);
     let mut notes = Vec::new();
     if let Some(out) = assembly.into_inner() {
         notes.extend(out.close(keep)?);
@@ -384,6 +422,10 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
             paint.good(&summary)
         };
         let _ = writeln!(io::stderr(), "{summary}");
+    }
+    if let Some(error) = unknown_fields {
+        let _ = writeln!(io::stderr(), "postback: {error}");
+        return Ok(Outcome::Trouble.max(stats.outcome()));
     }
     let rejected = if counts.rejected > 0 {
         Outcome::Findings

@@ -5,6 +5,7 @@ mod carriers;
 mod codes;
 mod completions;
 mod convert;
+mod fields;
 mod inspect;
 mod listen;
 mod man;

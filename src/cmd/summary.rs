@@ -27,15 +27,17 @@ pub struct Verdicts {
 impl Verdicts {
     /// Counts a record that is shown.
     pub fn count(&mut self, record: &Record<'_>, strict: bool) {
-        self.checked += 1;
+        // A DOCTYPE document refused whole counts each postback it holds.
+        let n = record.postbacks();
+        self.checked += n;
         let warnings = record.has_warnings();
         if record.has_errors() || (strict && warnings) {
-            self.with_errors += 1;
+            self.with_errors += n;
         } else {
-            self.valid += 1;
+            self.valid += n;
         }
         if warnings {
-            self.with_warnings += 1;
+            self.with_warnings += n;
         }
     }
 

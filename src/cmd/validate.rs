@@ -3,9 +3,10 @@
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
+
 use postback::engine::Record;
 use postback::parallel::Job;
-use postback::render::findings::{write_human, write_json, HumanStyle};
+use postback::render::findings::{write_human, write_json_line, HumanStyle};
 use postback::render::terminal::Paint;
 
 use postback::filter::Filter;
@@ -20,6 +21,8 @@ struct Validate {
     style: HumanStyle,
     strict: bool,
     filter: Filter,
+    /// A `help` key in each JSON line.
+    with_help: bool,
 }
 
 /// Findings rendered for some records, and their counts.
@@ -41,7 +44,9 @@ impl Job for Validate {
         for located in record.findings.iter().filter(|f| self.filter.shows(f)) {
             match self.format {
                 FindingFormat::Human => write_human(&mut out.text, record, located, self.style)?,
-                FindingFormat::Json => write_json(&mut out.text, record, located)?,
+                FindingFormat::Json => {
+                    write_json_line(&mut out.text, record, located, self.with_help)?
+                }
             }
         }
         Ok(())
@@ -49,15 +54,23 @@ impl Job for Validate {
 }
 
 pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
+    if args.with_help && args.format != FindingFormat::Json {
+        anyhow::bail!(
+            "--with-help adds a key to --format json lines; human findings show their help \
+             under a snippet on a terminal (or with --color always)"
+        );
+    }
     let stdout_tty = io::stdout().is_terminal();
     let job = Validate {
         format: args.format,
         style: HumanStyle {
             paint: Paint::new(color.enabled(stdout_tty)),
             snippets: stdout_tty || color == ColorChoice::Always,
+            width: super::output::terminal_width(1),
         },
         strict: args.strict,
         filter: args.filter.filter(&args.rules),
+        with_help: args.with_help,
     };
     let mut out = stdout();
     let mut verdicts = Verdicts::default();

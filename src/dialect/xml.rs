@@ -12,6 +12,7 @@ use crate::finding::{Finding, Rule};
 use crate::postback::{is_xml_space, Element, Postback};
 
 mod lean;
+mod tag;
 
 /// Parses one record, as [`parse_reference`] does: most records are flat
 /// and read without the event reader ([`parse_lean`]).
@@ -133,7 +134,16 @@ impl<'a> Parser<'a> {
             match event {
                 Event::Start(ref start) | Event::Empty(ref start) => {
                     let empty = matches!(event, Event::Empty(_));
-                    let name = self.name(at, start.name().as_ref().len())?;
+                    let name_len = start.name().as_ref().len();
+                    let name = self.name(at, name_len)?;
+                    let tag_end = self.reader.buffer_position() as usize;
+                    let tag = self.text.get(at..tag_end).unwrap_or("");
+                    if let Err(w) = tag::check_attributes(tag, name_len) {
+                        return Err(malformed(
+                            at + w.at,
+                            format!("bad attribute in <{name}>: {}", w.message),
+                        ));
+                    }
                     let mut has_attributes = false;
                     for attr in start.attributes() {
                         // Attributes are not checked, but they must be well-formed:
@@ -175,7 +185,12 @@ impl<'a> Parser<'a> {
                 }
                 Event::End(_) if self.unkept > 0 => self.unkept -= 1,
                 Event::End(_) => self.close(),
-                Event::Text(t) => self.text_piece(t.xml10_content()),
+                Event::Text(t) => {
+                    if let Err(w) = tag::check_text(&t) {
+                        return Err(malformed(at + w.at, w.message));
+                    }
+                    self.text_piece(t.xml10_content())
+                }
                 Event::CData(c) => self.text_piece(c.xml10_content()),
                 Event::GeneralRef(r) => {
                     let decoded = match r.resolve_char_ref() {
@@ -204,7 +219,12 @@ impl<'a> Parser<'a> {
                 Event::Decl(_) => {
                     return Err(malformed(at, "an XML declaration inside a postback"));
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::PI(pi) => {
+                    if let Err(w) = tag::check_pi_target(pi.target()) {
+                        return Err(malformed(at + 2 + w.at, w.message));
+                    }
+                }
+                Event::Comment(_) => {}
                 Event::Eof => break,
             }
             if self.stack.is_empty() && at > 0 {

@@ -195,3 +195,31 @@ fn is_root_name(name: &[u8]) -> bool {
 fn holds_start_tag(text: &[u8]) -> bool {
     memmem::find(text, b"<POSTBACK").is_some() || memmem::find(text, b"<postback").is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{read_input, Options, Record, RecordKind, Sink};
+    use std::io;
+
+    struct Kinds(Vec<RecordKind>);
+
+    impl Sink for Kinds {
+        fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
+            self.0.push(record.kind);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_largest_record_limit_still_refuses_a_doctype_document() {
+        let doc =
+            b"<!DOCTYPE POSTBACK [<!ENTITY x \"y\">]><POSTBACK><ORIGIN>&x;</ORIGIN></POSTBACK>";
+        for (limit, pieces) in [(usize::MAX, 1), (usize::MAX, 7), (usize::MAX - 9, 1)] {
+            let mut kinds = Kinds(Vec::new());
+            let options = Options::with_max_record(limit);
+            let reader = io::Read::chain(&doc[..doc.len() / pieces], &doc[doc.len() / pieces..]);
+            read_input("t", reader, &options, &mut kinds).expect("reads from memory");
+            assert_eq!(kinds.0, [RecordKind::Doctype], "limit {limit}");
+        }
+    }
+}

@@ -26,7 +26,9 @@ impl<R: Read> Framer<R> {
     /// closes within the size limit, where that section ends: what it holds is
     /// text, not a postback. One that does not close so soon is taken to be
     /// broken, and the postbacks after its start are read.
-    pub(super) fn hidden_in_markup(&mut self, ts: usize) -> Option<usize> {
+    /// With `tag_only`, what is at `ts` is a start tag reported on its own (a
+    /// namespace-prefixed postback): hidden when its `>` is inside the section.
+    pub(super) fn hidden_in_markup(&mut self, ts: usize, tag_only: bool) -> Option<usize> {
         let base = self.base;
         let from = self.opaque.pos.max(self.emitted).max(base);
         let mut i = (from - base) as usize;
@@ -80,7 +82,8 @@ impl<R: Read> Framer<R> {
                 let inside = &self.buf[ts..from + j];
                 let ends = memmem::find(inside, b"</POSTBACK").is_some()
                     || memmem::find(inside, b"</postback").is_some()
-                    || memchr::memchr(b'>', inside).is_some_and(|k| inside[k - 1] == b'/');
+                    || memchr::memchr(b'>', inside)
+                        .is_some_and(|k| tag_only || inside[k - 1] == b'/');
                 return ends.then_some(after);
             }
             let reached = self.base + upto.saturating_sub(close.len() - 1).max(from) as u64;

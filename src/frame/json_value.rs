@@ -160,7 +160,9 @@ impl<R: Read> Framer<R> {
         loop {
             // Decide on at most the size limit's worth of bytes, so that the
             // answer does not depend on how much the last read brought in.
-            let window_end = self.end.min(pos + self.max_record + 1);
+            let window_end = self
+                .end
+                .min(pos.saturating_add(self.max_record).saturating_add(1));
             let full = window_end - pos > self.max_record;
             let bytes = &self.buf[..window_end];
             let parsed = if bytes[pos] == b'{' {
@@ -306,6 +308,31 @@ mod tests {
             "\"ostbacK\"",
         ] {
             assert!(!may_hold_postback(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn the_largest_record_limit_reads_json_postbacks() {
+        use crate::engine::{read_input, Options, Record, RecordKind, Sink};
+        struct Kinds(Vec<RecordKind>);
+        impl Sink for Kinds {
+            fn record(&mut self, record: &Record<'_>) -> std::io::Result<()> {
+                self.0.push(record.kind);
+                Ok(())
+            }
+        }
+        // Every framing, at the limit a library caller may pass.
+        for text in [
+            "{\"origin\":\"SMS_MT\",\"code\":\"N202\"}\n",
+            "<POSTBACK><CODE>N202</CODE></POSTBACK>\n",
+            "msg=\"\\u003cPOSTBACK>\\u003cCODE>N202\\u003c/CODE>\\u003c/POSTBACK>\"\n",
+            "xml=%3CPOSTBACK%3E%3CCODE%3EN202%3C%2FCODE%3E%3C%2FPOSTBACK%3E\n",
+            "<POSTBACK><CODE>N202",
+        ] {
+            let mut kinds = Kinds(Vec::new());
+            let options = Options::with_max_record(usize::MAX);
+            read_input("t", text.as_bytes(), &options, &mut kinds).expect("reads from memory");
+            assert_eq!(kinds.0.len(), 1, "{text}");
         }
     }
 

@@ -59,6 +59,9 @@ pub enum Frame<'b> {
         at: Location,
         message: String,
     },
+    /// A namespace-prefixed postback start tag (`<sky:POSTBACK ...>`): not
+    /// read as a postback, but reported. `text` is the start tag (cut at 4 KiB).
+    Prefixed { text: &'b [u8], at: Location },
     /// An encoded value that holds a postback but does not decode.
     BadEncoding {
         raw: &'b [u8],
@@ -93,6 +96,28 @@ const LOOKBEHIND: usize = 64 * 1024;
 const OVERLAP: usize = 16;
 
 const NAME: &[u8] = b"POSTBACK";
+/// The most of a namespace-prefixed postback start tag kept to report it.
+const PREFIXED_TAG: usize = 4096;
+/// The longest namespace prefix looked for before a `POSTBACK`.
+const MAX_PREFIX: usize = 64;
+
+/// The `<` of a start tag `<prefix:` that `before` ends with, if it does.
+fn prefixed_start(before: &[u8]) -> Option<usize> {
+    let colon = before.len().checked_sub(1)?;
+    if before[colon] != b':' {
+        return None;
+    }
+    let from = colon.saturating_sub(MAX_PREFIX + 1);
+    let lt = from + memrchr(b'<', &before[from..colon])?;
+    let prefix = &before[lt + 1..colon];
+    let is_name = prefix
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && prefix
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+    is_name.then_some(lt)
+}
 
 // Searchers are built once: building one costs more than searching a log
 // line, and a framer is made for every decoded JSON string and form value.
@@ -273,7 +298,7 @@ impl<R: Read> Framer<R> {
             match self.find_candidate() {
                 Found::Postback(Tag::Plain(ts)) => {
                     // A postback inside a comment or CDATA section is text.
-                    if let Some(after) = self.hidden_in_markup(ts) {
+                    if let Some(after) = self.hidden_in_markup(ts, false) {
                         self.cursor = after;
                         continue;
                     }
@@ -307,6 +332,22 @@ impl<R: Read> Framer<R> {
                             });
                         }
                     }
+                }
+                Found::Prefixed(lt) => {
+                    // Name and colon lie between the `<` and `POSTBACK`.
+                    let name = lt + memchr(b':', &self.buf[lt..self.end]).unwrap_or(0) + 1;
+                    self.cursor = name + NAME.len();
+                    if let Some(after) = self.hidden_in_markup(lt, true) {
+                        self.cursor = after;
+                        continue;
+                    }
+                    let view = &self.buf[lt..self.end.min(lt.saturating_add(PREFIXED_TAG))];
+                    let len = memchr(b'>', view).map_or(view.len(), |i| i + 1);
+                    let at = self.location_of(lt);
+                    return Some(Frame::Prefixed {
+                        text: &self.buf[lt..lt + len],
+                        at,
+                    });
                 }
                 Found::Json(at) => self.frame_json_text(at),
                 Found::NeedMore => {
@@ -370,6 +411,11 @@ impl<R: Read> Framer<R> {
             if q >= 1 && self.buf[q - 1] == b'<' && delimited {
                 // `<postback` is the lower-case dialect's tag only in exactly that case.
                 return Found::Postback(Tag::Plain(q - 1));
+            }
+            if delimited {
+                if let Some(lt) = prefixed_start(&self.buf[..q]) {
+                    return Found::Prefixed(lt);
+                }
             }
             // Also in decoded text: a form body archived in a JSON string (a
             // `listen` archive line) is an encoding inside an encoding, which
@@ -563,6 +609,8 @@ impl<R: Read> Framer<R> {
 
 enum Found {
     Postback(Tag),
+    /// The `<` of a namespace-prefixed postback start tag.
+    Prefixed(usize),
     Doctype(usize),
     /// A `{` or `[` that may start a JSON text.
     Json(usize),

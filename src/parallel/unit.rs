@@ -67,6 +67,7 @@ enum OwnedKind {
     Embedded { kind: Embedding },
     BadEncoding { kind: Embedding, message: String },
     Json,
+    Prefixed,
     MalformedJson { message: String },
 }
 
@@ -96,6 +97,7 @@ impl Batch {
             Frame::Record { text, at } => (OwnedKind::Record, *at, text),
             Frame::Unclosed { text, at } => (OwnedKind::Unclosed, *at, text),
             Frame::Json { text, at } => (OwnedKind::Json, *at, text),
+            Frame::Prefixed { text, at } => (OwnedKind::Prefixed, *at, text),
             Frame::MalformedJson { text, at, message } => (
                 OwnedKind::MalformedJson {
                     message: message.clone(),
@@ -151,6 +153,10 @@ impl Batch {
                     at: f.at,
                 },
                 OwnedKind::Json => Frame::Json {
+                    text: bytes,
+                    at: f.at,
+                },
+                OwnedKind::Prefixed => Frame::Prefixed {
                     text: bytes,
                     at: f.at,
                 },

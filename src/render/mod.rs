@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod findings;
 pub mod inspect;
+pub mod json_safe;
 pub mod snippet;
 pub mod terminal;
 pub mod track;

@@ -1,7 +1,8 @@
 //! What DIALECTS.md adds to the tables: each dialect's names for the
 //! canonical (v1.3) fields, the v2 field sets, and the values that differ.
 
-use super::{o, r, same, set, FieldRule, FieldSet};
+use super::field_sets::{o, r, set};
+use super::{same, FieldRule, FieldSet};
 use crate::dialect::Dialect;
 
 /// One canonical field and how the other dialects spell it (section 3).

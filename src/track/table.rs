@@ -470,4 +470,38 @@ mod tests {
         );
         assert_eq!(lookup(None, "N999", None, false), None);
     }
+
+    /// The engines' copy of the table (examples/duckdb, examples/spark) is
+    /// this table, row for row.
+    #[test]
+    fn the_engines_table_is_this_table() {
+        let tsv = include_str!("../../examples/lifecycle.tsv");
+        let mut lines = tsv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("origin\tcode\tstatus\tfamily\tphase\tstate\tfallback\tsent_as_sms")
+        );
+        let written: Vec<String> = lines.map(str::to_owned).collect();
+        let ours: Vec<String> = ROWS
+            .iter()
+            .map(|r| {
+                let (phase, state) = match r.phase {
+                    Phase::Sent => ("sent", ""),
+                    Phase::Final(state) => ("final", state.as_str()),
+                };
+                [
+                    r.origin,
+                    r.code,
+                    r.status.unwrap_or(""),
+                    r.family.as_str(),
+                    phase,
+                    state,
+                    if r.fallback { "true" } else { "false" },
+                    if r.sent_as_sms { "true" } else { "false" },
+                ]
+                .join("\t")
+            })
+            .collect();
+        assert_eq!(written, ours);
+    }
 }

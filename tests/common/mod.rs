@@ -11,7 +11,9 @@ use assert_cmd::Command;
 /// The `postback` binary, with colour and the environment pinned down.
 pub fn postback() -> Command {
     let mut cmd = Command::cargo_bin("postback").expect("the postback binary is built for tests");
-    cmd.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env("TERM", "xterm-256color");
     cmd
 }
 
@@ -84,6 +86,24 @@ impl std::fmt::Display for Run {
 /// `tests/fixtures/...`, as a user in the repository would see them.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary directory, removed when dropped.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Runs `postback convert INPUT -o DIR/FILE_NAME EXTRA...`; gives the run and
+/// the output's path.
+pub fn convert_into(dir: &Path, input: &Path, file_name: &str, extra: &[&str]) -> (Run, PathBuf) {
+    let out = dir.join(file_name);
+    let mut args = vec!["convert", path_str(input), "-o", path_str(&out)];
+    args.extend_from_slice(extra);
+    (exec(&args), out)
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
 }
 
 /// Runs `postback ARGS` from the crate root with empty stdin.

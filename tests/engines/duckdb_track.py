@@ -10,7 +10,9 @@ import sys
 
 import duckdb
 
-SQL = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "duckdb", "track.sql")
+EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "examples")
+SQL = os.path.join(EXAMPLES, "duckdb", "track.sql")
+LIFECYCLE = os.path.join(EXAMPLES, "lifecycle.tsv")
 
 
 def rows(con, view):
@@ -22,6 +24,7 @@ def rows(con, view):
 def main():
     con = duckdb.connect()
     con.execute("SET VARIABLE parquet = ?", [sys.argv[1]])
+    con.execute("SET VARIABLE lifecycle = ?", [LIFECYCLE])
     con.execute(open(SQL).read())
     # quantile_disc is exact.
     out = {"summary": rows(con, "summary")[0], "by_carrier": rows(con, "by_carrier"),

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr3};
+use memchr::{memchr, memchr3, memmem};
 
 use super::{forbidden_control, is_xml_char, Dialect};
 use crate::postback::{Element, Postback};
@@ -17,7 +17,8 @@ use crate::spec::dialects::canonical;
 /// The record of a flat postback, or `None` when `text` is anything else.
 pub fn parse(text: &str) -> Option<Postback<'_>> {
     let bytes = text.as_bytes();
-    if forbidden_control(bytes).is_some() {
+    // `]]>` outside CDATA is malformed: the reference says where.
+    if forbidden_control(bytes).is_some() || memmem::find(bytes, b"]]>").is_some() {
         return None;
     }
     let (dialect, root) = if bytes.starts_with(b"<POSTBACK>") {
@@ -200,6 +201,7 @@ mod tests {
             "<POSTBACK><ÇODE>N202</ÇODE></POSTBACK>",
             "<POSTBACK/>",
             "<POSTBACK ><CODE>N202</CODE></POSTBACK>",
+            "<POSTBACK><CODE>N202]]></CODE></POSTBACK>",
         ] {
             assert!(parse(text).is_none(), "{text}");
         }

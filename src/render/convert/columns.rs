@@ -140,6 +140,7 @@ impl Columns {
                         list: None,
                         n401,
                         depth: 1,
+                        trace: None,
                     };
                     to_json(&mut self.json, &extra)?;
                     sink.json(&self.json)?;

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::columns::{CellSink, Columns};
-use super::{RecordWriter, DEFAULT_COLUMNS};
+use super::{RecordWriter, Trace, DEFAULT_COLUMNS, TRACE_COLUMNS};
 use crate::postback::Postback;
 use crate::render::terminal::escape;
 
@@ -23,6 +23,8 @@ pub struct CsvOptions {
     /// Show control and bidi characters as visible escapes (`\u{9b}`, `\u{202e}`):
     /// for a terminal only, as it alters the values.
     pub escape_controls: bool,
+    /// Add `source`, `line`, `column` and `offset` columns after the others.
+    pub with_source: bool,
 }
 
 impl Default for CsvOptions {
@@ -31,6 +33,7 @@ impl Default for CsvOptions {
             columns: DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect(),
             excel: false,
             escape_controls: false,
+            with_source: false,
         }
     }
 }
@@ -39,6 +42,7 @@ impl Default for CsvOptions {
 pub struct Csv<W: Write> {
     cells: Cells<W>,
     columns: Columns,
+    with_source: bool,
 }
 
 impl<W: Write> Csv<W> {
@@ -52,6 +56,11 @@ impl<W: Write> Csv<W> {
         let mut writer = Csv::rows(out, &options, 64 * 1024);
         for name in &options.columns {
             writer.cells.text(name)?;
+        }
+        if options.with_source {
+            for name in TRACE_COLUMNS {
+                writer.cells.text(name)?;
+            }
         }
         writer.cells.end_row()?;
         Ok(writer)
@@ -79,7 +88,34 @@ impl<W: Write> Csv<W> {
                 escape_controls: options.escape_controls,
             },
             columns: Columns::new(&options.columns),
+            with_source: options.with_source,
         }
+    }
+
+    /// Writes one postback's row, ending with where it was read if the
+    /// options ask for it (empty cells when that is not known).
+    pub fn write_traced(
+        &mut self,
+        postback: &Postback<'_>,
+        trace: Option<Trace<'_>>,
+    ) -> io::Result<()> {
+        self.columns.fill(postback, &mut self.cells)?;
+        if self.with_source {
+            match trace {
+                Some(trace) => {
+                    self.cells.text(trace.source)?;
+                    for n in [trace.at.line, trace.at.column, trace.at.offset] {
+                        self.cells.raw(n.to_string().as_bytes())?;
+                    }
+                }
+                None => {
+                    for _ in TRACE_COLUMNS {
+                        self.cells.raw(b"")?;
+                    }
+                }
+            }
+        }
+        self.cells.end_row()
     }
 
     /// The writer written to, once everything buffered has reached it.
@@ -90,8 +126,7 @@ impl<W: Write> Csv<W> {
 
 impl<W: Write> RecordWriter for Csv<W> {
     fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
-        self.columns.fill(postback, &mut self.cells)?;
-        self.cells.end_row()
+        self.write_traced(postback, None)
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -251,7 +286,7 @@ mod tests {
             CsvOptions {
                 columns: columns.clone(),
                 excel: true,
-                escape_controls: false,
+                ..CsvOptions::default()
             },
             &[xml],
         );
@@ -274,8 +309,8 @@ mod tests {
         let xml = "<POSTBACK><A>x\u{9b}31my&#13;</A></POSTBACK>";
         let options = CsvOptions {
             columns: vec!["A".into()],
-            excel: false,
             escape_controls: true,
+            ..CsvOptions::default()
         };
         assert_eq!(csv_with(options, &[xml]), "A\nx\\u{9b}31my\\r\n");
     }

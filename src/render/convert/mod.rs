@@ -24,7 +24,9 @@ use std::io::{self, Write};
 
 use self::columns::Columns;
 use crate::engine::Record;
+use crate::location::Location;
 use crate::postback::{Element, Postback};
+use crate::spec::COMMON_FIELDS;
 
 mod columns;
 mod csv;
@@ -37,35 +39,58 @@ mod rows;
 mod xlsx;
 
 pub use self::csv::{Csv, CsvOptions};
+use self::json::Brackets;
 pub use self::json::JsonArray;
-use self::json::{JSON_CLOSE, JSON_OPEN, JSON_SEPARATOR};
 pub use self::ndjson::Ndjson;
 #[cfg(feature = "parquet")]
 pub use self::parquet::{parquet_columns, Parquet, ParquetOptions, ROW_GROUP_ROWS};
 pub use self::rows::{Row, RowFinding, Rows};
 pub use self::xlsx::{too_long_cell, Xlsx, XlsxOptions, CELL_CHARS, FINDINGS_COLUMNS, UTC_COLUMN};
 
-/// The default CSV columns, in CLI.md's order.
-pub const DEFAULT_COLUMNS: [&str; 18] = [
-    "ORIGIN",
-    "CODE",
-    "STATUS",
-    "SENTAS",
-    "MMSID",
-    "FROM",
-    "FROM_MASK",
-    "TO",
-    "TRACKINGID",
-    "SPID",
-    "TIMESTAMP",
-    "AGGREGATORID",
-    "HANDSET",
-    "OS",
-    "STATUSDETAILS",
-    "AUDIONAME",
-    "VIDEONAME",
-    EXTRA,
-];
+/// The default CSV columns, in CLI.md's order: the common fields, then
+/// [`EXTRA`].
+pub const DEFAULT_COLUMNS: [&str; COMMON_FIELDS.len() + 1] = default_columns();
+
+const fn default_columns() -> [&'static str; COMMON_FIELDS.len() + 1] {
+    let mut columns = [EXTRA; COMMON_FIELDS.len() + 1];
+    let mut i = 0;
+    while i < COMMON_FIELDS.len() {
+        columns[i] = COMMON_FIELDS[i];
+        i += 1;
+    }
+    columns
+}
+
+/// The names of the values that trace a record back to its capture
+/// (`--with-source`), in order: JSON keys after the fields, columns after
+/// the others.
+pub const TRACE_COLUMNS: [&str; 4] = ["source", "line", "column", "offset"];
+
+/// Where a record was read: its input, and where it starts there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trace<'a> {
+    pub source: &'a str,
+    pub at: Location,
+}
+
+impl<'a> Trace<'a> {
+    pub fn of(record: &Record<'a>) -> Self {
+        Trace {
+            source: record.source,
+            at: record.at,
+        }
+    }
+}
+
+/// How JSON and NDJSON are written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonOptions {
+    /// Add `source`, `line`, `column` and `offset` after each record's fields.
+    pub with_source: bool,
+    /// Indented, one key a line, for a person (JSON only; NDJSON stays a
+    /// record a line).
+    pub pretty: bool,
+}
 
 /// The CSV column holding, as a JSON object, every field no other column shows.
 pub const EXTRA: &str = "EXTRA";
@@ -112,8 +137,8 @@ pub fn too_deep<'p, 'a>(postback: &'p Postback<'a>) -> Option<&'p Element<'a>> {
 /// An output format, with everything that shapes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
-    Json,
-    Ndjson,
+    Json(JsonOptions),
+    Ndjson(JsonOptions),
     Csv(CsvOptions),
     Xlsx(XlsxOptions),
     #[cfg(feature = "parquet")]
@@ -127,8 +152,8 @@ impl Format {
         out: W,
     ) -> io::Result<Box<dyn RecordWriter + 'w>> {
         Ok(match self {
-            Format::Json => Box::new(JsonArray::new(out)?),
-            Format::Ndjson => Box::new(Ndjson::new(out)),
+            Format::Json(options) => Box::new(JsonArray::with_options(out, options.clone())?),
+            Format::Ndjson(options) => Box::new(Ndjson::with_options(out, options.clone())),
             Format::Csv(options) => Box::new(Csv::new(out, options.clone())?),
             Format::Xlsx(options) => Box::new(Xlsx::new(out, options.clone())?),
             #[cfg(feature = "parquet")]
@@ -139,8 +164,10 @@ impl Format {
     /// An empty part, to render some records apart from the others.
     pub fn part(&self) -> Part {
         let writer = match self {
-            Format::Json => PartWriter::Json(JsonArray::part(Vec::new())),
-            Format::Ndjson => PartWriter::Ndjson(Ndjson::new(Vec::new())),
+            Format::Json(options) => PartWriter::Json(JsonArray::part(Vec::new(), options.clone())),
+            Format::Ndjson(options) => {
+                PartWriter::Ndjson(Ndjson::with_options(Vec::new(), options.clone()))
+            }
             Format::Csv(options) => PartWriter::Csv(Box::new(Csv::rows(Vec::new(), options, 1024))),
             Format::Xlsx(options) => PartWriter::Rows {
                 columns: Box::new(Columns::new(&options.columns)),
@@ -160,7 +187,7 @@ impl Format {
     /// Whether the output is binary, never for a terminal.
     pub fn is_binary(&self) -> bool {
         match self {
-            Format::Json | Format::Ndjson | Format::Csv(_) => false,
+            Format::Json(_) | Format::Ndjson(_) | Format::Csv(_) => false,
             Format::Xlsx(_) => true,
             #[cfg(feature = "parquet")]
             Format::Parquet(_) => true,
@@ -170,7 +197,7 @@ impl Format {
     /// Whether the output is a table (CSV, XLSX, Parquet), whose columns
     /// are v1.3 names whatever the dialect.
     pub fn is_tabular(&self) -> bool {
-        !matches!(self, Format::Json | Format::Ndjson)
+        !matches!(self, Format::Json(_) | Format::Ndjson(_))
     }
 
     /// Whether the output lists each record's findings, so that the rule
@@ -207,10 +234,11 @@ impl Part {
     /// (a value too long for a spreadsheet cell) is refused with an
     /// `InvalidData` error saying why, and the part is left as it was.
     pub fn write(&mut self, record: &Record<'_>, postback: &Postback<'_>) -> io::Result<()> {
+        let trace = Some(Trace::of(record));
         match &mut self.writer {
-            PartWriter::Json(w) => w.write(postback)?,
-            PartWriter::Ndjson(w) => w.write(postback)?,
-            PartWriter::Csv(w) => w.write(postback)?,
+            PartWriter::Json(w) => w.write_traced(postback, trace)?,
+            PartWriter::Ndjson(w) => w.write_traced(postback, trace)?,
+            PartWriter::Csv(w) => w.write_traced(postback, trace)?,
             PartWriter::Rows {
                 columns,
                 rows,
@@ -258,7 +286,8 @@ pub struct Assembly<W: Write + Send> {
 enum Assembled<W: Write + Send> {
     Bytes {
         out: W,
-        json: bool,
+        /// The array's brackets, for JSON.
+        json: Option<Brackets>,
         /// Whether a record has been written (a JSON array separates the next one).
         written: bool,
     },
@@ -271,8 +300,8 @@ impl<W: Write + Send> Assembly<W> {
     /// Writes what comes before the first record.
     pub fn new(mut out: W, format: &Format) -> io::Result<Self> {
         match format {
-            Format::Json => out.write_all(JSON_OPEN)?,
-            Format::Ndjson => {}
+            Format::Json(options) => out.write_all(Brackets::of(options).open)?,
+            Format::Ndjson(_) => {}
             Format::Csv(options) => {
                 // The header exactly as the streaming writer writes it.
                 Csv::new(&mut out, options.clone())?.into_inner()?;
@@ -294,7 +323,10 @@ impl<W: Write + Send> Assembly<W> {
         Ok(Assembly {
             to: Assembled::Bytes {
                 out,
-                json: matches!(format, Format::Json),
+                json: match format {
+                    Format::Json(options) => Some(Brackets::of(options)),
+                    _ => None,
+                },
                 written: false,
             },
         })
@@ -313,8 +345,8 @@ impl<W: Write + Send> Assembly<W> {
             #[cfg(feature = "parquet")]
             (Assembled::Parquet(_), _) => Err(io::Error::other("a Parquet file takes rows")),
             (Assembled::Bytes { out, json, written }, writer) => {
-                if *json && *written {
-                    out.write_all(JSON_SEPARATOR)?;
+                if let Some(brackets) = json {
+                    out.write_all(brackets.before(*written))?;
                 }
                 let part = Part {
                     writer,
@@ -339,9 +371,9 @@ impl<W: Write + Send> Assembly<W> {
     /// Writes what comes after the last record, then flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         match &mut self.to {
-            Assembled::Bytes { out, json, .. } => {
-                if *json {
-                    out.write_all(JSON_CLOSE)?;
+            Assembled::Bytes { out, json, written } => {
+                if let Some(brackets) = json {
+                    out.write_all(brackets.after(*written))?;
                 }
                 out.flush()
             }
@@ -417,9 +449,14 @@ mod tests {
             excel: true,
             ..CsvOptions::default()
         };
+        let pretty = JsonOptions {
+            pretty: true,
+            ..JsonOptions::default()
+        };
         for format in [
-            Format::Json,
-            Format::Ndjson,
+            Format::Json(JsonOptions::default()),
+            Format::Json(pretty),
+            Format::Ndjson(JsonOptions::default()),
             Format::Csv(CsvOptions::default()),
             Format::Csv(excel),
         ] {

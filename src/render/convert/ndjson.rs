@@ -3,13 +3,14 @@
 use std::io::{self, Write};
 
 use super::object::{write_object, Groups};
-use super::RecordWriter;
+use super::{JsonOptions, RecordWriter, Trace};
 use crate::postback::Postback;
 
 /// NDJSON: one JSON object per postback, one per line.
 pub struct Ndjson<W: Write> {
     out: W,
     groups: Groups,
+    options: JsonOptions,
     /// The record being written: serde_json makes many small writes, which
     /// cost far less into a `Vec` than through a `dyn Write` each.
     record: Vec<u8>,
@@ -17,11 +18,35 @@ pub struct Ndjson<W: Write> {
 
 impl<W: Write> Ndjson<W> {
     pub fn new(out: W) -> Self {
+        Ndjson::with_options(out, JsonOptions::default())
+    }
+
+    pub fn with_options(out: W, options: JsonOptions) -> Self {
         Ndjson {
             out,
             groups: Groups::default(),
+            options,
             record: Vec::new(),
         }
+    }
+
+    /// Writes one postback, with where it was read if the options ask for it.
+    pub fn write_traced(
+        &mut self,
+        postback: &Postback<'_>,
+        trace: Option<Trace<'_>>,
+    ) -> io::Result<()> {
+        self.record.clear();
+        let trace = trace.filter(|_| self.options.with_source);
+        write_object(
+            &mut self.record,
+            postback,
+            &mut self.groups,
+            trace.as_ref(),
+            false,
+        )?;
+        self.record.push(b'\n');
+        self.out.write_all(&self.record)
     }
 
     pub fn into_inner(self) -> W {
@@ -31,10 +56,7 @@ impl<W: Write> Ndjson<W> {
 
 impl<W: Write> RecordWriter for Ndjson<W> {
     fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
-        self.record.clear();
-        write_object(&mut self.record, postback, &mut self.groups)?;
-        self.record.push(b'\n');
-        self.out.write_all(&self.record)
+        self.write_traced(postback, None)
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::{MAX_DEPTH, TEXT_KEY};
+use super::{Trace, MAX_DEPTH, TEXT_KEY};
 use crate::postback::{Element, Postback};
 use crate::render::terminal::is_unsafe;
 
@@ -31,11 +31,14 @@ pub(super) fn file_list(n401: bool, field: &Element<'_>) -> Option<&'static str>
     (n401 && field.canonical == "CONTENT").then_some(item)
 }
 
-/// Writes one postback as a JSON object.
+/// Writes one postback as a JSON object, with where it was read after its
+/// fields when `trace` is given; indented for a person when `pretty`.
 pub(super) fn write_object<W: Write>(
     out: &mut W,
     postback: &Postback<'_>,
     groups: &mut Groups,
+    trace: Option<&Trace<'_>>,
+    pretty: bool,
 ) -> io::Result<()> {
     groups.compute(&postback.fields);
     let object = Object {
@@ -46,7 +49,16 @@ pub(super) fn write_object<W: Write>(
         list: None,
         n401: is_n401(postback),
         depth: 1,
+        trace,
     };
+    if pretty {
+        let formatter = Pretty {
+            level: 1,
+            has_value: false,
+        };
+        let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+        return object.serialize(&mut serializer).map_err(io::Error::from);
+    }
     to_json(out, &object)
 }
 
@@ -93,6 +105,95 @@ impl serde_json::ser::Formatter for TerminalSafe {
             i += 1;
         }
         out.write_all(&bytes[start..])
+    }
+}
+
+/// Two blanks a level, keys and values one a line, as `jq .` writes them,
+/// with [`TerminalSafe`]'s escapes. It starts one level in: the object sits
+/// in an array whose brackets are written around it.
+#[derive(Debug, Clone, Copy)]
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn newline<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"\n")?;
+        for _ in 0..self.level {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn begin<W: ?Sized + Write>(&mut self, out: &mut W, open: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        out.write_all(open)
+    }
+
+    fn end<W: ?Sized + Write>(&mut self, out: &mut W, close: &[u8]) -> io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            self.newline(out)?;
+        }
+        self.has_value = true;
+        out.write_all(close)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.newline(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.begin(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.end(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.begin(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.end(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        TerminalSafe.write_string_fragment(out, fragment)
     }
 }
 
@@ -147,6 +248,8 @@ pub(super) struct Object<'r, 'a> {
     /// Whether an element named `CONTENT` is N401's file list.
     pub(super) n401: bool,
     pub(super) depth: usize,
+    /// Where the record was read, written after everything else.
+    pub(super) trace: Option<&'r Trace<'r>>,
 }
 
 impl Serialize for Object<'_, '_> {
@@ -174,7 +277,45 @@ impl Serialize for Object<'_, '_> {
         if !self.text.is_empty() {
             map.serialize_entry(TEXT_KEY, self.text)?;
         }
+        if let Some(trace) = self.trace {
+            let at = trace.at;
+            let values = [
+                ("source", TraceValue::Text(trace.source)),
+                ("line", TraceValue::Number(at.line)),
+                ("column", TraceValue::Number(at.column)),
+                ("offset", TraceValue::Number(at.offset)),
+            ];
+            for (name, value) in values {
+                map.serialize_entry(&trace_key(self.elements, name), &value)?;
+            }
+        }
         map.end()
+    }
+}
+
+/// The key of a trace value: its name, with a `#` in front for as long as a
+/// field of the record has that name (a lower-case or v2 field may be called
+/// `source`), so that no key is ever written twice.
+fn trace_key<'n>(elements: &[Element<'_>], name: &'n str) -> std::borrow::Cow<'n, str> {
+    let mut key = std::borrow::Cow::Borrowed(name);
+    while elements.iter().any(|e| e.name == key) {
+        key = std::borrow::Cow::Owned(format!("#{key}"));
+    }
+    key
+}
+
+/// A trace value: the source's name or a number.
+enum TraceValue<'a> {
+    Text(&'a str),
+    Number(u64),
+}
+
+impl Serialize for TraceValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TraceValue::Text(text) => serializer.serialize_str(text),
+            TraceValue::Number(n) => serializer.serialize_u64(*n),
+        }
     }
 }
 
@@ -248,6 +389,7 @@ impl Serialize for Value<'_, '_> {
             list: self.list,
             n401: false,
             depth: self.depth + 1,
+            trace: None,
         }
         .serialize(serializer)
     }

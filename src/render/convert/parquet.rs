@@ -27,7 +27,7 @@ use parquet::file::properties::WriterProperties;
 use serde::Serialize;
 
 use super::columns::Columns;
-use super::rows::{Row, RowFinding, Rows};
+use super::rows::{write_one, BatchWriter, Row, RowFinding, Rows};
 use super::{RecordWriter, DEFAULT_COLUMNS};
 use crate::postback::{trim_xml, Postback};
 use crate::spec;
@@ -360,16 +360,20 @@ impl<W: Write + Send> Parquet<W> {
     }
 }
 
+impl<W: Write + Send> BatchWriter for Parquet<W> {
+    fn columns_and_scratch(&mut self) -> (&mut Columns, &mut Rows) {
+        (&mut self.columns, &mut self.scratch)
+    }
+
+    fn push(&mut self, rows: &Rows) -> io::Result<()> {
+        Parquet::push(self, rows)
+    }
+}
+
 impl<W: Write + Send> RecordWriter for Parquet<W> {
     /// Writes one postback, with no place in an input.
     fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
-        self.scratch.clear();
-        self.scratch.push(&mut self.columns, postback, None)?;
-        let mut scratch = std::mem::replace(&mut self.scratch, Rows::new(0));
-        let result = self.push(&scratch);
-        scratch.clear();
-        self.scratch = scratch;
-        result
+        write_one(self, postback)
     }
 
     /// Writes the last row group and the footer.

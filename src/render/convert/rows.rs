@@ -59,6 +59,30 @@ pub struct Rows {
     findings: Vec<RowFinding>,
 }
 
+/// A writer that takes whole batches of rows (XLSX, Parquet), and so writes
+/// a single postback as a batch of one.
+pub(super) trait BatchWriter {
+    /// The writer's columns and the batch it keeps for single postbacks.
+    fn columns_and_scratch(&mut self) -> (&mut Columns, &mut Rows);
+
+    /// Writes a batch of rows, in order.
+    fn push(&mut self, rows: &Rows) -> io::Result<()>;
+}
+
+/// Writes one postback, with no place in an input, as a batch of one row.
+pub(super) fn write_one(writer: &mut impl BatchWriter, postback: &Postback<'_>) -> io::Result<()> {
+    let (columns, scratch) = writer.columns_and_scratch();
+    scratch.clear();
+    scratch.push(columns, postback, None)?;
+    // The batch is taken out while the writer reads it, then put back so
+    // its buffers serve the next postback.
+    let mut batch = std::mem::replace(scratch, Rows::new(0));
+    let result = writer.push(&batch);
+    batch.clear();
+    *writer.columns_and_scratch().1 = batch;
+    result
+}
+
 /// One row of a batch.
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'r> {

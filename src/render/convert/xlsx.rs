@@ -19,8 +19,8 @@ use std::io::{self, BufWriter, Seek, Write};
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 
 use super::columns::Columns;
-use super::rows::{Row, Rows};
-use super::RecordWriter;
+use super::rows::{write_one, BatchWriter, Row, Rows};
+use super::{RecordWriter, TRACE_COLUMNS};
 use crate::postback::Postback;
 
 /// The most rows a worksheet holds, header included.
@@ -59,6 +59,8 @@ pub struct XlsxOptions {
     /// Data rows per sheet before the next one starts (the header comes on
     /// top): all a sheet can hold, unless smaller for a test.
     pub rows_per_sheet: u32,
+    /// Add `source`, `line`, `column` and `offset` columns after the others.
+    pub with_source: bool,
 }
 
 impl Default for XlsxOptions {
@@ -69,6 +71,7 @@ impl Default for XlsxOptions {
                 .map(|c| c.to_string())
                 .collect(),
             rows_per_sheet: SHEET_ROWS - 1,
+            with_source: false,
         }
     }
 }
@@ -85,6 +88,9 @@ impl XlsxOptions {
         let mut header: Vec<&str> = self.columns.iter().map(String::as_str).collect();
         if let Some(at) = self.timestamp_column() {
             header.insert(at + 1, UTC_COLUMN);
+        }
+        if self.with_source {
+            header.extend(TRACE_COLUMNS);
         }
         header
     }
@@ -189,6 +195,26 @@ impl<W: Write + Send> Xlsx<W> {
                     *width = (*width).max(DATE_TIME.len());
                 }
                 column += 1;
+            }
+        }
+        if self.options.with_source {
+            // A row read from no input (a postback given directly) has no place.
+            if !row.source().is_empty() {
+                sheet
+                    .write_string(at, column, row.source())
+                    .map_err(xlsx_io)?;
+                let width = &mut self.widths[usize::from(column)];
+                *width = (*width).max(row.source().chars().take(MAX_WIDTH).count());
+                for (i, n) in [row.line(), row.column(), row.offset()]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let c = column_index(usize::from(column) + 1 + i)?;
+                    // Exact as a number up to 2^53 bytes into an input.
+                    sheet.write_number(at, c, n as f64).map_err(xlsx_io)?;
+                    let width = &mut self.widths[usize::from(c)];
+                    *width = (*width).max(n.to_string().len());
+                }
             }
         }
         if !row.findings().is_empty() {
@@ -304,16 +330,20 @@ impl<W: Write + Send> Xlsx<W> {
     }
 }
 
+impl<W: Write + Send> BatchWriter for Xlsx<W> {
+    fn columns_and_scratch(&mut self) -> (&mut Columns, &mut Rows) {
+        (&mut self.columns, &mut self.scratch)
+    }
+
+    fn push(&mut self, rows: &Rows) -> io::Result<()> {
+        Xlsx::push(self, rows)
+    }
+}
+
 impl<W: Write + Send> RecordWriter for Xlsx<W> {
     /// Writes one postback, with no place in an input.
     fn write(&mut self, postback: &Postback<'_>) -> io::Result<()> {
-        self.scratch.clear();
-        self.scratch.push(&mut self.columns, postback, None)?;
-        let mut scratch = std::mem::replace(&mut self.scratch, Rows::new(0));
-        let result = self.push(&scratch);
-        scratch.clear();
-        self.scratch = scratch;
-        result
+        write_one(self, postback)
     }
 
     /// Puts the workbook together and writes it out.
@@ -390,6 +420,7 @@ mod tests {
         let options = XlsxOptions {
             columns: vec!["TRACKINGID".into(), "TIMESTAMP".into()],
             rows_per_sheet: per_sheet,
+            with_source: false,
         };
         let mut out = Vec::new();
         let mut xlsx = Xlsx::new(&mut out, options).unwrap();
