@@ -101,6 +101,31 @@ fn a_json_string_past_the_limit_that_breaks_off_is_oversized_however_it_is_read(
     );
 }
 
+/// frame_parse_check: a `<POSTBACK` inside a comment that never closes.
+/// Looking for the comment's end read on, which moved the buffer, and the
+/// record was then cut from where its start had been before the move: read
+/// whole, it began 51 bytes late, in the middle of other text.
+#[test]
+fn a_record_in_an_unclosed_comment_starts_at_its_tag_however_it_is_read() {
+    let data = concat!(
+        "{\"ts\":\"2024-05-01T10:00:00Z\",\"level\":\"info\",\"body\":\"<POSTBACK>\\n  <O",
+        "RIGIN>MMS_MT</ORIGIN>\\n  <CODE>N004</CODE>\\n  <MMSID>35674</MMSID>\\n  <NOTE>t",
+        "ab\\there, quy></html>\n2024-05-01T10:00:01Z<!--FO body=<POSTBACK><ORIGIN>ote \\\"",
+        " and \\u00e9</NOTE>\\n</POWTBACK>\\n\"}\nPOST /hooks/sky<AGGcore HTTP/1.1 id=7&x",
+        "ml=%3CPOSTBACK%3E%3CORIGIN%3EMMS_MT%3C%2FORIGIN%3E%3CCODE%3EE002%3C%2FCODE%3E%3C",
+        "MMSID%3E1%3C%2FMMSID%3E%3CVIDEONAME%3Ea+b%26amp%3<POSTBACK>\n  <ORIGIN>MMS_MT</O",
+        "RIGIN>\n  <CODE>N003</CODE>\n  <MMSID>&foo;35674</MMSID>\n</POSTBACK>Bc.mp4%3C%2",
+        "FVIDEONAME%3E%3C%2FPOSTBACK%3E&sig=abc\n",
+    );
+    let found = records(data.as_bytes(), 576);
+    assert_eq!(found.len(), 4, "{found:#?}");
+    // The `<POSTBACK` after `<!--FO body=` on line 2.
+    assert_eq!(
+        found[1], "Malformed 2:33:199 | malformed-xml <POSTBACK> is never closed",
+        "{found:#?}"
+    );
+}
+
 /// frame_parse_check: a record that fits the limit was `oversized-record`
 /// when a read happened to end inside the `<POSTBACK` that starts the next
 /// one: the bytes not yet known to be the next record's were counted as its.

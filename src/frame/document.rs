@@ -28,7 +28,8 @@ impl<R: Read> Framer<R> {
     /// broken, and the postbacks after its start are read.
     /// With `tag_only`, what is at `ts` is a start tag reported on its own (a
     /// namespace-prefixed postback): hidden when its `>` is inside the section.
-    pub(super) fn hidden_in_markup(&mut self, ts: usize, tag_only: bool) -> Option<usize> {
+    /// Returns `ts` as well, moved with the buffer when reading on moved it.
+    pub(super) fn hidden_in_markup(&mut self, ts: usize, tag_only: bool) -> (usize, Option<usize>) {
         let base = self.base;
         let from = self.opaque.pos.max(self.emitted).max(base);
         let mut i = (from - base) as usize;
@@ -58,7 +59,9 @@ impl<R: Read> Framer<R> {
             }
         }
         self.opaque.pos = base + i.max(ts) as u64;
-        let (start, close) = self.opaque.open?;
+        let Some((start, close)) = self.opaque.open else {
+            return (ts, None);
+        };
         // Its closer, searched for once up to the size limit from its start.
         let limit = start.saturating_add(self.max_record as u64);
         let mut ts = ts;
@@ -84,13 +87,13 @@ impl<R: Read> Framer<R> {
                     || memmem::find(inside, b"</postback").is_some()
                     || memchr::memchr(b'>', inside)
                         .is_some_and(|k| tag_only || inside[k - 1] == b'/');
-                return ends.then_some(after);
+                return (ts, ends.then_some(after));
             }
             let reached = self.base + upto.saturating_sub(close.len() - 1).max(from) as u64;
             self.opaque.searched(close, reached);
             if self.eof || self.base + self.end as u64 >= limit {
                 self.opaque.open = None;
-                return None;
+                return (ts, None);
             }
             ts -= self.fill_keeping(ts);
         }

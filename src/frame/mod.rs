@@ -298,7 +298,10 @@ impl<R: Read> Framer<R> {
             match self.find_candidate() {
                 Found::Postback(Tag::Plain(ts)) => {
                     // A postback inside a comment or CDATA section is text.
-                    if let Some(after) = self.hidden_in_markup(ts, false) {
+                    // Looking for the section's end may read on and move the
+                    // buffer: `ts` comes back moved with it.
+                    let (ts, hidden) = self.hidden_in_markup(ts, false);
+                    if let Some(after) = hidden {
                         self.cursor = after;
                         continue;
                     }
@@ -337,7 +340,8 @@ impl<R: Read> Framer<R> {
                     // Name and colon lie between the `<` and `POSTBACK`.
                     let name = lt + memchr(b':', &self.buf[lt..self.end]).unwrap_or(0) + 1;
                     self.cursor = name + NAME.len();
-                    if let Some(after) = self.hidden_in_markup(lt, true) {
+                    let (lt, hidden) = self.hidden_in_markup(lt, true);
+                    if let Some(after) = hidden {
                         self.cursor = after;
                         continue;
                     }
