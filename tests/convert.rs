@@ -1130,3 +1130,22 @@ fn pretty_json_keeps_nesting_arrays_and_terminal_safe_escapes() {
     let parsed: Vec<Value> = serde_json::from_str(&shown).unwrap();
     assert_eq!(parsed.len(), 2);
 }
+
+/// v2_reader fuzzing: a v2 value written over several lines (an object,
+/// an array) was copied with its line breaks, so one NDJSON record took
+/// several lines and no line of it parsed.
+#[test]
+fn a_v2_value_over_several_lines_stays_on_its_ndjson_line() {
+    let body = "{\"origin\":\"SMS_MT\",\"code\":\"N202\",\"x\":{\"a\":\r\n1},\"y\":[1,\n 2]}\n";
+    let run = exec_stdin(&["convert", "--to", "ndjson"], body);
+    assert_eq!(run.status, 0, "{run}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [r#"{"origin":"SMS_MT","code":"N202","x":{"a":1},"y":[1, 2]}"#],
+        "{run}"
+    );
+    for line in lines {
+        serde_json::from_str::<serde_json::Value>(line).expect("each line is JSON");
+    }
+}

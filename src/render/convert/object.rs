@@ -363,9 +363,11 @@ impl Serialize for Value<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let element = self.element;
         if element.json.is_some() {
-            // A v2 value that is not a string: written as sent.
-            let raw = serde_json::value::RawValue::from_string(element.text.to_string())
-                .map_err(S::Error::custom)?;
+            // A v2 value that is not a string: written as sent, less its line
+            // breaks, so that an NDJSON record stays on one line. In JSON a raw
+            // CR or LF can only be white space between tokens.
+            let text = element.text.replace(['\n', '\r'], "");
+            let raw = serde_json::value::RawValue::from_string(text).map_err(S::Error::custom)?;
             return raw.serialize(serializer);
         }
         if element.children.is_empty() && self.list.is_none() {
