@@ -44,6 +44,16 @@ impl Sink for Differential {
         ) {
             return Ok(());
         }
+        // A postback inside a JSON string that never ends on its line is
+        // refused for its carrier (the escapes around it cannot be read),
+        // which says nothing about its XML.
+        let carrier_broken = record
+            .findings
+            .iter()
+            .any(|f| f.finding.message.starts_with("the JSON string holding a postback"));
+        if carrier_broken {
+            return Ok(());
+        }
         assert!(
             !(theirs && !ours),
             "well-formed record rejected: {text:?}: {:?}",

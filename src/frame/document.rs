@@ -28,7 +28,9 @@ impl<R: Read> Framer<R> {
     /// broken, and the postbacks after its start are read.
     /// With `tag_only`, what is at `ts` is a start tag reported on its own (a
     /// namespace-prefixed postback): hidden when its `>` is inside the section.
-    pub(super) fn hidden_in_markup(&mut self, ts: usize, tag_only: bool) -> Option<usize> {
+    /// Reading on may move the buffer: `ts_at` is moved with it.
+    pub(super) fn hidden_in_markup(&mut self, ts_at: &mut usize, tag_only: bool) -> Option<usize> {
+        let ts = *ts_at;
         let base = self.base;
         let from = self.opaque.pos.max(self.emitted).max(base);
         let mut i = (from - base) as usize;
@@ -61,8 +63,8 @@ impl<R: Read> Framer<R> {
         let (start, close) = self.opaque.open?;
         // Its closer, searched for once up to the size limit from its start.
         let limit = start.saturating_add(self.max_record as u64);
-        let mut ts = ts;
         loop {
+            let ts = *ts_at;
             let searched = self
                 .opaque
                 .no_close_before(close)
@@ -92,7 +94,7 @@ impl<R: Read> Framer<R> {
                 self.opaque.open = None;
                 return None;
             }
-            ts -= self.fill_keeping(ts);
+            *ts_at -= self.fill_keeping(ts);
         }
     }
 }

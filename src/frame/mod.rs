@@ -287,9 +287,9 @@ impl<R: Read> Framer<R> {
                 continue;
             }
             match self.find_candidate() {
-                Found::Postback(Tag::Plain(ts)) => {
+                Found::Postback(Tag::Plain(mut ts)) => {
                     // A postback inside a comment or CDATA section is text.
-                    if let Some(after) = self.hidden_in_markup(ts, false) {
+                    if let Some(after) = self.hidden_in_markup(&mut ts, false) {
                         self.cursor = after;
                         continue;
                     }
@@ -324,14 +324,14 @@ impl<R: Read> Framer<R> {
                         }
                     }
                 }
-                Found::Prefixed(lt) => {
-                    // Name and colon lie between the `<` and `POSTBACK`.
-                    let name = lt + memchr(b':', &self.buf[lt..self.end]).unwrap_or(0) + 1;
-                    self.cursor = name + NAME.len();
-                    if let Some(after) = self.hidden_in_markup(lt, true) {
+                Found::Prefixed(mut lt) => {
+                    if let Some(after) = self.hidden_in_markup(&mut lt, true) {
                         self.cursor = after;
                         continue;
                     }
+                    // Name and colon lie between the `<` and `POSTBACK`.
+                    let name = lt + memchr(b':', &self.buf[lt..self.end]).unwrap_or(0) + 1;
+                    self.cursor = name + NAME.len();
                     let view = &self.buf[lt..self.end.min(lt.saturating_add(PREFIXED_TAG))];
                     let len = memchr(b'>', view).map_or(view.len(), |i| i + 1);
                     let at = self.location_of(lt);
