@@ -519,10 +519,12 @@ fn writers(c: &mut Criterion) {
     let pipe = HumanStyle {
         paint: Paint::OFF,
         snippets: false,
+        width: postback::render::snippet::DEFAULT_WIDTH,
     };
     let terminal = HumanStyle {
         paint: Paint::new(true),
         snippets: true,
+        width: postback::render::snippet::DEFAULT_WIDTH,
     };
     for (name, style) in [("human", pipe), ("human_terminal", terminal)] {
         bench_writer(&mut group, name, &with_findings, |out, records| {

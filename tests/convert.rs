@@ -1031,3 +1031,102 @@ fn fields_with_an_unknown_name_leaves_the_previous_output_file() {
     assert!(run.stderr.contains("NOPE_NOT_A_FIELD"), "{run}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "previous\n");
 }
+
+/// `postback ARGS` with its standard output on a pseudo-terminal, as a person
+/// at a terminal runs it: what the terminal receives.
+fn on_a_terminal(args: &[&str]) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors into the integers given and
+    // reads the null name, termios and window size as "none".
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "a pseudo-terminal opens");
+    // SAFETY: both descriptors were just opened and are owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_postback"))
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(slave))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("postback runs");
+    let status = child.wait().expect("postback ends");
+    assert!(status.success(), "{args:?}: {status}");
+    let mut shown = Vec::new();
+    let mut master = std::fs::File::from(master);
+    // Reading a pseudo-terminal whose other end has closed ends in EIO.
+    let _ = master.read_to_end(&mut shown);
+    String::from_utf8(shown)
+        .expect("UTF-8")
+        .replace("\r\n", "\n")
+}
+
+#[test]
+fn json_on_a_terminal_is_pretty_printed_and_in_a_pipe_compact() {
+    let args = [
+        "convert",
+        "--to",
+        "json",
+        "tests/fixtures/provider/n003.xml",
+    ];
+    let shown = on_a_terminal(&args);
+    assert_eq!(
+        shown,
+        "[\n  {\n    \"ORIGIN\": \"MMS_MT\",\n    \"CODE\": \"N003\",\n    \"MMSID\": \"35674\"\n  }\n]\n",
+        "{shown:?}"
+    );
+    let piped = exec(&args);
+    assert_eq!(
+        piped.stdout,
+        "[{\"ORIGIN\":\"MMS_MT\",\"CODE\":\"N003\",\"MMSID\":\"35674\"}]\n"
+    );
+    // The same values either way, and NDJSON stays a record a line.
+    let a: Value = serde_json::from_str(&shown).unwrap();
+    let b: Value = serde_json::from_str(&piped.stdout).unwrap();
+    assert_eq!(a, b);
+    let ndjson = on_a_terminal(&[
+        "convert",
+        "--to",
+        "ndjson",
+        "tests/fixtures/provider/n003.xml",
+    ]);
+    assert_eq!(ndjson.lines().count(), 1, "{ndjson:?}");
+}
+
+#[test]
+fn pretty_json_keeps_nesting_arrays_and_terminal_safe_escapes() {
+    let dir = temp();
+    let path = dir.path().join("two.xml");
+    fs::write(
+        &path,
+        "<POSTBACK><CODE>N401</CODE><CONTENT><FILE>a</FILE><FILE>b</FILE></CONTENT>\
+         <X>\u{9b}</X></POSTBACK>\n<POSTBACK><CODE>N003</CODE></POSTBACK>\n",
+    )
+    .unwrap();
+    let shown = on_a_terminal(&["convert", "--to", "json", path.to_str().unwrap()]);
+    assert!(!shown.contains('\u{9b}'), "{shown:?}");
+    assert!(shown.contains("\"X\": \"\\u009b\""), "{shown}");
+    assert!(
+        shown.contains(
+            "\"CONTENT\": {\n      \"FILE\": [\n        \"a\",\n        \"b\"\n      ]\n    },"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n  },\n  {\n    \"CODE\": \"N003\"\n  }\n]\n"),
+        "{shown}"
+    );
+    let parsed: Vec<Value> = serde_json::from_str(&shown).unwrap();
+    assert_eq!(parsed.len(), 2);
+}

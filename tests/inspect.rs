@@ -170,7 +170,7 @@ fn the_malformed_provider_example_shows_the_place_with_a_caret() {
         "{out}"
     );
     assert!(
-        out.contains("  7 |   <FROM_MASK><FROM_MASK>\n    |              ^\n"),
+        out.contains("  7 |   <FROM_MASK><FROM_MASK>\n    |              ^^^^^^^^^^^\n"),
         "{out}"
     );
     assert!(
@@ -454,4 +454,135 @@ fn a_timestamp_before_year_0000_in_utc_is_said_so_not_shown_as_a_negative_year()
         "{stdout}"
     );
     assert!(!stdout.contains("-001"), "{stdout}");
+}
+
+/// `postback ARGS` with `COLUMNS` set, as a terminal of that width would.
+fn at_width(columns: &str, args: &[&str], stdin: &str) -> String {
+    let out = postback()
+        .env("COLUMNS", columns)
+        .args(args)
+        .write_stdin(stdin.to_string())
+        .output()
+        .expect("postback runs");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Colour codes removed, to measure what a terminal shows.
+fn plain(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn long_help_wraps_at_the_terminal_width_with_a_hanging_indent() {
+    let capture = fixture_text("rules/bad-spid.xml");
+    let out = at_width("40", &["inspect", "--color", "never"], &capture);
+    let help: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("help:"))
+        .take_while(|l| !l.trim_start().starts_with("TIMESTAMP"))
+        .collect();
+    assert!(help.len() > 1, "the help wraps: {out}");
+    let hang = help[0].find("help: ").expect("a help line") + "help: ".len();
+    for line in &help {
+        assert!(line.chars().count() <= 40, "{line:?} in {out}");
+    }
+    for line in &help[1..] {
+        assert_eq!(line.len() - line.trim_start().len(), hang, "{out}");
+    }
+    let words: Vec<&str> = help
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .skip(1)
+        .collect();
+    assert_eq!(
+        words.join(" "),
+        "an SPID is exactly 7 digits, leading zeros included, e.g. 0001470"
+    );
+    // Wide enough, it stays on one line.
+    let wide = at_width("200", &["inspect", "--color", "never"], &capture);
+    assert!(
+        wide.contains("help: an SPID is exactly 7 digits, leading zeros included, e.g. 0001470\n")
+    );
+}
+
+#[test]
+fn snippets_fit_the_terminal_with_the_carets_under_the_bad_value() {
+    let line = format!(
+        "{}<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N201</CODE><SPID>1470</SPID></POSTBACK>{}\n",
+        "x".repeat(200),
+        "y".repeat(200)
+    );
+    for width in ["50", "80"] {
+        let out = plain(&at_width(
+            width,
+            &["validate", "--color", "always", "--rule", "bad-spid"],
+            &line,
+        ));
+        let lines: Vec<&str> = out.lines().collect();
+        let source = lines
+            .iter()
+            .position(|l| l.contains("<SPID>"))
+            .expect("a snippet");
+        let width: usize = width.parse().unwrap();
+        for l in &lines[1..] {
+            assert!(
+                l.chars().count() <= width,
+                "{l:?} wider than {width}: {out}"
+            );
+        }
+        let shown: Vec<char> = lines[source].chars().collect();
+        let carets = lines[source + 1];
+        let first = carets.find('^').expect("carets");
+        let under: String = shown[first..first + "<SPID>1470</SPID>".len()]
+            .iter()
+            .collect();
+        assert_eq!(under, "<SPID>1470</SPID>", "{out}");
+        assert_eq!(
+            carets.matches('^').count(),
+            "<SPID>1470</SPID>".len(),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_cut_off_record_still_shows_the_fields_read_before_the_cut() {
+    let capture = "2014-07-02 body=<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
+                   <STATUS>Message Sent/Delivered</STATUS><TO>1650";
+    let (status, out, _) = run_with_stdin(&["inspect", "--color", "never"], capture);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.starts_with("cut off · "), "{out}");
+    assert!(
+        out.contains("error[malformed-xml]: <POSTBACK> is never closed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  ORIGIN  SMS_MT\n  CODE    N202\n  STATUS  Message Sent/Delivered"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("  TO "),
+        "the cut field is not shown as read: {out}"
+    );
+    // A record broken inside but closed is not cut off: no fields are guessed.
+    let (_, broken, _) = run(&[
+        "inspect",
+        "--color",
+        "never",
+        "tests/fixtures/provider/n201.xml",
+    ]);
+    assert!(broken.starts_with("not well-formed · "), "{broken}");
 }

@@ -173,6 +173,7 @@ impl Sink for Snippets {
         let style = HumanStyle {
             paint: Paint::new(true),
             snippets: true,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         for located in &record.findings {
             write_human(&mut self.0, record, located, style)?;

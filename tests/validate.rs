@@ -50,7 +50,10 @@ fn provider_n201_example_shows_snippet_and_help_with_color_always() {
         "{run}"
     );
     assert_eq!(lines[2], "7 |   <FROM_MASK><FROM_MASK>", "{run}");
-    assert_eq!(lines[3], "  |              ^", "caret under column 14{run}");
+    assert_eq!(
+        lines[3], "  |              ^^^^^^^^^^^",
+        "carets under <FROM_MASK> from column 14{run}"
+    );
     assert_eq!(
         lines[4], "  = help: write <FROM_MASK></FROM_MASK> or <FROM_MASK/>",
         "{run}"

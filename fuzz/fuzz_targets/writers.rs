@@ -105,14 +105,17 @@ impl Sink for Writers {
         let plain = HumanStyle {
             paint: Paint::OFF,
             snippets: false,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         let snippets = HumanStyle {
             paint: Paint::OFF,
             snippets: true,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         let coloured = HumanStyle {
             paint: ON,
             snippets: true,
+            width: postback::render::snippet::DEFAULT_WIDTH,
         };
         for located in &record.findings {
             write_human(&mut self.human_plain, record, located, plain)?;

@@ -292,6 +292,8 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
     let out = Destination::to(output)?;
     let json = JsonOptions {
         with_source: args.with_source,
+        // For a person reading a terminal; a pipe or file gets a record a line.
+        pretty: to_terminal && to == ConvertFormat::Json,
     };
     let format = match to {
         ConvertFormat::Json => Format::Json(json),
@@ -327,6 +329,7 @@ pub fn run(args: ConvertArgs, color: ColorChoice) -> Result<Outcome> {
         style: HumanStyle {
             paint: Paint::new(color.enabled(stderr_tty)),
             snippets: stderr_tty || color == ColorChoice::Always,
+            width: output::terminal_width(2),
         },
         undocumented,
     };

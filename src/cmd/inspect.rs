@@ -50,7 +50,7 @@ impl Job for Inspect {
 pub fn run(args: InspectArgs, color: ColorChoice) -> Result<Outcome> {
     let paint = Paint::new(color.enabled(io::stdout().is_terminal()));
     let job = Inspect {
-        cards: Cards::new(paint),
+        cards: Cards::new(paint).with_width(super::output::terminal_width(1)),
         filter: args.filter.filter(&[]),
     };
     let mut out = stdout();

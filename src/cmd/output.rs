@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use anyhow::{bail, Context, Result};
 use postback::input::{self, FileId, Source};
+use postback::render::snippet::DEFAULT_WIDTH;
 use postback::render::terminal::escape;
 
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -38,6 +39,34 @@ extern "C" fn note_closed_stdout() {
 /// Whether standard output was closed when the program started.
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// The width of the terminal on descriptor `fd` in columns: `COLUMNS` when
+/// set (as for a test, or a shell that exports it), else what the terminal
+/// says, else [`DEFAULT_WIDTH`].
+pub fn terminal_width(fd: i32) -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    if let Some(columns) = from_env {
+        return columns;
+    }
+    #[cfg(unix)]
+    {
+        let mut size = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ writes one winsize into `size`, which outlives the call.
+        let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) } == 0;
+        if ok && size.ws_col > 0 {
+            return usize::from(size.ws_col);
+        }
+    }
+    DEFAULT_WIDTH
 }
 
 /// Standard output that was closed: every write fails, saying so.

@@ -66,6 +66,7 @@ pub fn run(args: ValidateArgs, color: ColorChoice) -> Result<Outcome> {
         style: HumanStyle {
             paint: Paint::new(color.enabled(stdout_tty)),
             snippets: stdout_tty || color == ColorChoice::Always,
+            width: super::output::terminal_width(1),
         },
         strict: args.strict,
         filter: args.filter.filter(&args.rules),

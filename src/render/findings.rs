@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::engine::{Located, Record};
 use crate::finding::Severity;
-use crate::render::snippet::write_snippet;
-use crate::render::terminal::{escape, Paint};
+use crate::render::snippet::write_snippet_within;
+use crate::render::terminal::{escape, wrap, Paint};
 
 /// How human findings are written.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +16,8 @@ pub struct HumanStyle {
     pub paint: Paint,
     /// Show the source line, a caret and the help under each finding.
     pub snippets: bool,
+    /// The terminal's width in columns: snippets are cut and help wrapped to it.
+    pub width: usize,
 }
 
 /// Writes one finding as a human line (and, if asked, its snippet and help).
@@ -47,10 +49,47 @@ pub fn write_human<W: Write>(
                 None => Some(loc.line),
                 Some(_) => None,
             };
-            write_snippet(out, record.text, located.in_record, gutter, paint)?;
+            write_snippet_within(
+                out,
+                record.text,
+                located.in_record,
+                gutter,
+                paint,
+                style.width,
+            )?;
         }
         if let Some(help) = &f.help {
-            writeln!(out, "  {} {}", paint.accent("= help:"), escape(help))?;
+            write_help(
+                out,
+                2,
+                &paint.accent("= help:"),
+                "= help:",
+                help,
+                style.width,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `label help` after `indent` blanks, wrapped to `width` with each further
+/// line under the help's first word. `label` may be painted; `plain` is it
+/// without colour, for measuring.
+pub fn write_help<W: Write>(
+    out: &mut W,
+    indent: usize,
+    label: &str,
+    plain: &str,
+    help: &str,
+    width: usize,
+) -> io::Result<()> {
+    let hang = indent + plain.chars().count() + 1;
+    let pad = " ".repeat(indent);
+    let hang_pad = " ".repeat(hang);
+    for (i, line) in wrap(&escape(help), hang, hang, width).iter().enumerate() {
+        match i {
+            0 => writeln!(out, "{pad}{label} {line}")?,
+            _ => writeln!(out, "{hang_pad}{line}")?,
         }
     }
     Ok(())

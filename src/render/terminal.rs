@@ -49,6 +49,30 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     escape(&text).into_owned()
 }
 
+/// Splits `text` (already escaped) into lines of at most `width` columns
+/// where blanks allow, the first line `first` columns in and the others
+/// `hang` in: a hanging indent. A word longer than a line stays whole.
+pub fn wrap(text: &str, first: usize, hang: usize, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = first;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = word.chars().count();
+        if !line.is_empty() && used + 1 + len > width {
+            lines.push(std::mem::take(&mut line));
+            used = hang;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+            used += 1;
+        }
+        line.push_str(word);
+        used += len;
+    }
+    lines.push(line);
+    lines
+}
+
 /// Colours on or off, with the few styles the tool uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paint {
@@ -114,5 +138,17 @@ mod tests {
         assert_eq!(escape("x\u{9b}y\u{202e}z"), "x\\u{9b}y\\u{202e}z");
         assert_eq!(escape("plain é"), "plain é");
         assert!(matches!(escape("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn wrap_breaks_at_blanks_within_the_width_with_a_hanging_indent() {
+        let lines = wrap("one two three four five", 10, 4, 18);
+        assert_eq!(lines, ["one two", "three four", "five"]);
+        assert!(lines[1].len() + 4 <= 18);
+        assert_eq!(wrap("short", 2, 2, 80), ["short"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5, 5, 10),
+            ["averyveryverylongword", "x"]
+        );
     }
 }

@@ -11,7 +11,9 @@ use assert_cmd::Command;
 /// The `postback` binary, with colour and the environment pinned down.
 pub fn postback() -> Command {
     let mut cmd = Command::cargo_bin("postback").expect("the postback binary is built for tests");
-    cmd.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env("TERM", "xterm-256color");
     cmd
 }
 

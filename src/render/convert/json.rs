@@ -7,9 +7,61 @@ use super::{JsonOptions, RecordWriter, Trace};
 use crate::postback::Postback;
 
 /// How a JSON array opens, separates its records and closes.
-pub(super) const JSON_OPEN: &[u8] = b"[";
-pub(super) const JSON_SEPARATOR: &[u8] = b",\n";
-pub(super) const JSON_CLOSE: &[u8] = b"]\n";
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Brackets {
+    pub(super) open: &'static [u8],
+    /// Before the first record.
+    pub(super) first: &'static [u8],
+    /// Before every other record.
+    pub(super) separator: &'static [u8],
+    pub(super) close: &'static [u8],
+    /// The close of an array without records.
+    pub(super) close_empty: &'static [u8],
+}
+
+/// A record a line: the array can be read line by line too.
+const COMPACT: Brackets = Brackets {
+    open: b"[",
+    first: b"",
+    separator: b",\n",
+    close: b"]\n",
+    close_empty: b"]\n",
+};
+
+/// As `jq .` writes an array: its records indented, one key a line.
+const PRETTY: Brackets = Brackets {
+    open: b"[",
+    first: b"\n  ",
+    separator: b",\n  ",
+    close: b"\n]\n",
+    close_empty: b"]\n",
+};
+
+impl Brackets {
+    pub(super) fn of(options: &JsonOptions) -> Brackets {
+        if options.pretty {
+            PRETTY
+        } else {
+            COMPACT
+        }
+    }
+
+    pub(super) fn before(&self, written: bool) -> &'static [u8] {
+        if written {
+            self.separator
+        } else {
+            self.first
+        }
+    }
+
+    pub(super) fn after(&self, written: bool) -> &'static [u8] {
+        if written {
+            self.close
+        } else {
+            self.close_empty
+        }
+    }
+}
 
 /// A JSON array of postbacks, written record by record as it goes, so a
 /// consumer can stream it; valid JSON even when empty.
@@ -17,6 +69,8 @@ pub struct JsonArray<W: Write> {
     out: W,
     groups: Groups,
     options: JsonOptions,
+    /// Whether it writes the brackets too (else it is a part of an array).
+    whole: bool,
     /// The record being written (see [`super::Ndjson`]).
     record: Vec<u8>,
     written: u64,
@@ -29,17 +83,21 @@ impl<W: Write> JsonArray<W> {
     }
 
     pub fn with_options(mut out: W, options: JsonOptions) -> io::Result<Self> {
-        out.write_all(JSON_OPEN)?;
-        Ok(JsonArray::part(out, options))
+        out.write_all(Brackets::of(&options).open)?;
+        Ok(JsonArray {
+            whole: true,
+            ..JsonArray::part(out, options)
+        })
     }
 
     /// Records for the middle of an array whose brackets are written
-    /// elsewhere: separated by `,\n`, nothing before or after them.
+    /// elsewhere: separated from each other, nothing before or after them.
     pub(super) fn part(out: W, options: JsonOptions) -> Self {
         JsonArray {
             out,
             groups: Groups::default(),
             options,
+            whole: false,
             record: Vec::new(),
             written: 0,
         }
@@ -52,11 +110,20 @@ impl<W: Write> JsonArray<W> {
         trace: Option<Trace<'_>>,
     ) -> io::Result<()> {
         self.record.clear();
-        if self.written > 0 {
-            self.record.extend_from_slice(JSON_SEPARATOR);
+        let brackets = Brackets::of(&self.options);
+        if self.written > 0 || self.whole {
+            self.record
+                .extend_from_slice(brackets.before(self.written > 0));
         }
         let trace = trace.filter(|_| self.options.with_source);
-        write_object(&mut self.record, postback, &mut self.groups, trace.as_ref())?;
+        let pretty = self.options.pretty;
+        write_object(
+            &mut self.record,
+            postback,
+            &mut self.groups,
+            trace.as_ref(),
+            pretty,
+        )?;
         self.out.write_all(&self.record)?;
         self.written += 1;
         Ok(())
@@ -73,7 +140,8 @@ impl<W: Write> RecordWriter for JsonArray<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        self.out.write_all(JSON_CLOSE)?;
+        self.out
+            .write_all(Brackets::of(&self.options).after(self.written > 0))?;
         self.out.flush()
     }
 }

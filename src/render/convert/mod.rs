@@ -39,8 +39,8 @@ mod rows;
 mod xlsx;
 
 pub use self::csv::{Csv, CsvOptions};
+use self::json::Brackets;
 pub use self::json::JsonArray;
-use self::json::{JSON_CLOSE, JSON_OPEN, JSON_SEPARATOR};
 pub use self::ndjson::Ndjson;
 #[cfg(feature = "parquet")]
 pub use self::parquet::{parquet_columns, Parquet, ParquetOptions, ROW_GROUP_ROWS};
@@ -87,6 +87,9 @@ impl<'a> Trace<'a> {
 pub struct JsonOptions {
     /// Add `source`, `line`, `column` and `offset` after each record's fields.
     pub with_source: bool,
+    /// Indented, one key a line, for a person (JSON only; NDJSON stays a
+    /// record a line).
+    pub pretty: bool,
 }
 
 /// The CSV column holding, as a JSON object, every field no other column shows.
@@ -283,7 +286,8 @@ pub struct Assembly<W: Write + Send> {
 enum Assembled<W: Write + Send> {
     Bytes {
         out: W,
-        json: bool,
+        /// The array's brackets, for JSON.
+        json: Option<Brackets>,
         /// Whether a record has been written (a JSON array separates the next one).
         written: bool,
     },
@@ -296,7 +300,7 @@ impl<W: Write + Send> Assembly<W> {
     /// Writes what comes before the first record.
     pub fn new(mut out: W, format: &Format) -> io::Result<Self> {
         match format {
-            Format::Json(_) => out.write_all(JSON_OPEN)?,
+            Format::Json(options) => out.write_all(Brackets::of(options).open)?,
             Format::Ndjson(_) => {}
             Format::Csv(options) => {
                 // The header exactly as the streaming writer writes it.
@@ -319,7 +323,10 @@ impl<W: Write + Send> Assembly<W> {
         Ok(Assembly {
             to: Assembled::Bytes {
                 out,
-                json: matches!(format, Format::Json(_)),
+                json: match format {
+                    Format::Json(options) => Some(Brackets::of(options)),
+                    _ => None,
+                },
                 written: false,
             },
         })
@@ -338,8 +345,8 @@ impl<W: Write + Send> Assembly<W> {
             #[cfg(feature = "parquet")]
             (Assembled::Parquet(_), _) => Err(io::Error::other("a Parquet file takes rows")),
             (Assembled::Bytes { out, json, written }, writer) => {
-                if *json && *written {
-                    out.write_all(JSON_SEPARATOR)?;
+                if let Some(brackets) = json {
+                    out.write_all(brackets.before(*written))?;
                 }
                 let part = Part {
                     writer,
@@ -364,9 +371,9 @@ impl<W: Write + Send> Assembly<W> {
     /// Writes what comes after the last record, then flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         match &mut self.to {
-            Assembled::Bytes { out, json, .. } => {
-                if *json {
-                    out.write_all(JSON_CLOSE)?;
+            Assembled::Bytes { out, json, written } => {
+                if let Some(brackets) = json {
+                    out.write_all(brackets.after(*written))?;
                 }
                 out.flush()
             }
@@ -442,8 +449,13 @@ mod tests {
             excel: true,
             ..CsvOptions::default()
         };
+        let pretty = JsonOptions {
+            pretty: true,
+            ..JsonOptions::default()
+        };
         for format in [
             Format::Json(JsonOptions::default()),
+            Format::Json(pretty),
             Format::Ndjson(JsonOptions::default()),
             Format::Csv(CsvOptions::default()),
             Format::Csv(excel),

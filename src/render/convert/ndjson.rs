@@ -38,7 +38,13 @@ impl<W: Write> Ndjson<W> {
     ) -> io::Result<()> {
         self.record.clear();
         let trace = trace.filter(|_| self.options.with_source);
-        write_object(&mut self.record, postback, &mut self.groups, trace.as_ref())?;
+        write_object(
+            &mut self.record,
+            postback,
+            &mut self.groups,
+            trace.as_ref(),
+            false,
+        )?;
         self.record.push(b'\n');
         self.out.write_all(&self.record)
     }

@@ -32,12 +32,13 @@ pub(super) fn file_list(n401: bool, field: &Element<'_>) -> Option<&'static str>
 }
 
 /// Writes one postback as a JSON object, with where it was read after its
-/// fields when `trace` is given.
+/// fields when `trace` is given; indented for a person when `pretty`.
 pub(super) fn write_object<W: Write>(
     out: &mut W,
     postback: &Postback<'_>,
     groups: &mut Groups,
     trace: Option<&Trace<'_>>,
+    pretty: bool,
 ) -> io::Result<()> {
     groups.compute(&postback.fields);
     let object = Object {
@@ -50,6 +51,14 @@ pub(super) fn write_object<W: Write>(
         depth: 1,
         trace,
     };
+    if pretty {
+        let formatter = Pretty {
+            level: 1,
+            has_value: false,
+        };
+        let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+        return object.serialize(&mut serializer).map_err(io::Error::from);
+    }
     to_json(out, &object)
 }
 
@@ -96,6 +105,95 @@ impl serde_json::ser::Formatter for TerminalSafe {
             i += 1;
         }
         out.write_all(&bytes[start..])
+    }
+}
+
+/// Two blanks a level, keys and values one a line, as `jq .` writes them,
+/// with [`TerminalSafe`]'s escapes. It starts one level in: the object sits
+/// in an array whose brackets are written around it.
+#[derive(Debug, Clone, Copy)]
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn newline<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"\n")?;
+        for _ in 0..self.level {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn begin<W: ?Sized + Write>(&mut self, out: &mut W, open: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        out.write_all(open)
+    }
+
+    fn end<W: ?Sized + Write>(&mut self, out: &mut W, close: &[u8]) -> io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            self.newline(out)?;
+        }
+        self.has_value = true;
+        out.write_all(close)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.newline(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.begin(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.end(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.begin(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.end(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        TerminalSafe.write_string_fragment(out, fragment)
     }
 }
 

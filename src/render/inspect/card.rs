@@ -9,12 +9,15 @@ use owo_colors::Style;
 use crate::engine::{Located, Record, RecordKind};
 use crate::finding::Severity;
 use crate::postback::{is_xml_space, Postback};
-use crate::render::snippet::write_snippet;
+use crate::render::findings::write_help;
+use crate::render::snippet::{write_snippet_within, DEFAULT_WIDTH};
 use crate::render::terminal::{escape, Paint};
 
 use super::fields::{place, rows, Row};
-use super::meaning::{annotate, moved_status, outcome, title, Outcome};
+use super::meaning::{annotate, failure, moved_status, outcome, title, Outcome};
+use super::partial::before_the_cut;
 use super::summary::plural;
+use crate::postback::parse;
 
 /// Blanks before a field name; nested elements add two per level.
 const INDENT: usize = 2;
@@ -28,11 +31,21 @@ const NAME_COLUMN: usize = 32;
 #[derive(Debug, Clone, Copy)]
 pub struct Cards {
     paint: Paint,
+    /// The terminal's width: snippets are cut and help wrapped to it.
+    width: usize,
 }
 
 impl Cards {
     pub fn new(paint: Paint) -> Self {
-        Cards { paint }
+        Cards {
+            paint,
+            width: DEFAULT_WIDTH,
+        }
+    }
+
+    /// Cards for a terminal `width` columns wide.
+    pub fn with_width(self, width: usize) -> Self {
+        Cards { width, ..self }
     }
 
     /// Writes the card of one record, ending with its verdict line.
@@ -53,12 +66,16 @@ impl Cards {
     ) -> io::Result<()> {
         let p = self.paint;
         let (code, meaning, known) = title(pb);
-        let code = escape(code);
-        let meaning = if known {
-            p.bold(&meaning)
-        } else {
-            p.warning(&meaning)
+        // A failure says so first: an error code (E...) by its own meaning,
+        // any other code by what its STATUS says went wrong.
+        let error_code = known && code.starts_with('E');
+        let meaning = match failure(pb) {
+            _ if error_code => p.error(&meaning),
+            Some(failed) => p.error(&failed),
+            None if known => p.bold(&meaning),
+            None => p.warning(&meaning),
         };
+        let code = escape(code);
         writeln!(
             out,
             "{} {} {meaning}  {}",
@@ -83,12 +100,7 @@ impl Cards {
         }
         writeln!(out)?;
 
-        let width = rows
-            .iter()
-            .map(|row| row.depth * 2 + escape(row.el.name).chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(NAME_COLUMN);
+        let width = name_width(&rows);
         let value_col = INDENT + width + GAP;
         for (row, findings) in rows.iter().zip(&placed) {
             self.write_row(out, pb, row, findings, width)?;
@@ -188,14 +200,29 @@ impl Cards {
                 Some(_) => None,
             };
             let mut snippet = Vec::new();
-            write_snippet(&mut snippet, record.text, located.in_record, gutter, p)?;
+            let width = self.width.saturating_sub(indent);
+            write_snippet_within(
+                &mut snippet,
+                record.text,
+                located.in_record,
+                gutter,
+                p,
+                width,
+            )?;
             for line in String::from_utf8_lossy(&snippet).lines() {
                 writeln!(out, "{pad}{line}")?;
             }
         }
         if let Some(help) = &f.help {
-            let help_pad = if record.postback.is_some() { "  " } else { "" };
-            writeln!(out, "{pad}{help_pad}{} {}", p.accent("help:"), escape(help))?;
+            let help_pad = if record.postback.is_some() { 2 } else { 0 };
+            write_help(
+                out,
+                indent + help_pad,
+                &p.accent("help:"),
+                "help:",
+                help,
+                self.width,
+            )?;
         }
         Ok(())
     }
@@ -227,11 +254,33 @@ impl Cards {
                 "the XML is broken, so no field could be read",
             ),
         };
+        // A record cut off (a log line or body cut short) still shows what
+        // it said before the cut.
+        let partial = match kind {
+            RecordKind::Malformed => before_the_cut(record.text),
+            _ => None,
+        };
+        let read = partial.as_deref().and_then(|text| parse(text).ok());
+        let (head, rest) = match &read {
+            Some(_) => (
+                "cut off",
+                "the record breaks off; the fields before the cut are shown",
+            ),
+            None => (head, rest),
+        };
         writeln!(out, "{} {} {}", p.error(head), p.dim("·"), p.bold(rest))?;
         writeln!(out, "{}", p.dim(&where_found(record)))?;
         writeln!(out)?;
         for located in &record.findings {
             self.write_finding(out, record, located, INDENT)?;
+        }
+        if let Some(pb) = &read {
+            writeln!(out)?;
+            let rows = rows(pb);
+            let width = name_width(&rows);
+            for row in &rows {
+                self.write_row(out, pb, row, &[], width)?;
+            }
         }
         Ok(())
     }
@@ -259,6 +308,15 @@ impl Cards {
         };
         writeln!(out, "{pad}{line}")
     }
+}
+
+/// The name column's width: the widest name with its indent, capped.
+fn name_width(rows: &[Row<'_, '_>]) -> usize {
+    rows.iter()
+        .map(|row| row.depth * 2 + escape(row.el.name).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(NAME_COLUMN)
 }
 
 /// `name` as it fits in `room` characters: whole, or cut with an ellipsis.

@@ -95,6 +95,39 @@ pub(super) fn outcome(status: &str) -> Option<Outcome> {
     }
 }
 
+/// What went wrong, in a headline's words, for the STATUS values that say so.
+const FAILURE_WORDS: &[(&str, &str)] = &[
+    ("Message Sent/Failed", "delivery failed"),
+    ("Message Sent/Expired", "expired before delivery"),
+    ("Message Sent/Rejected", "rejected"),
+    (
+        "Message Sent/NotSupported",
+        "not supported by the handset or carrier",
+    ),
+    ("Message Failed", "could not be sent"),
+];
+
+/// The card's headline when STATUS says the message failed, whatever its
+/// code claims: "SMS delivery failed" for an N202 whose STATUS is
+/// `Message Sent/Failed`. `None` when STATUS says nothing went wrong.
+pub(super) fn failure(pb: &Postback<'_>) -> Option<String> {
+    let status = pb.value("STATUS")?.trim();
+    if outcome(status) != Some(Outcome::Bad) {
+        return None;
+    }
+    let noun = match (pb.origin(), pb.code()) {
+        (Some("MMS_MT"), Some("N202" | "E202")) => "fallback SMS",
+        (Some(origin), _) if origin.starts_with("SMS") => "SMS",
+        (Some(origin), _) if origin.starts_with("MMS") => "MMS",
+        _ => "message",
+    };
+    let words = FAILURE_WORDS
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or("failed", |(_, words)| words);
+    Some(format!("{noun} {words}"))
+}
+
 /// What the documented STATUS values say happened, in plain words.
 pub(super) const STATUS_WORDS: &[(&str, &str)] = &[
     ("Message Sent", "sent; delivery not confirmed yet"),

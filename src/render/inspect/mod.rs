@@ -9,6 +9,7 @@
 mod card;
 mod fields;
 mod meaning;
+mod partial;
 mod summary;
 #[cfg(test)]
 mod tests;

@@ -244,7 +244,7 @@ fn an_unreadable_record_shows_the_place_with_a_caret() {
     let out = render("<POSTBACK>\n  <CODE>N201<CODE>\n</POSTBACK>", Paint::OFF);
     assert!(out.starts_with("not well-formed · "), "{out}");
     assert!(
-        out.contains("  2 |   <CODE>N201<CODE>\n    |             ^\n"),
+        out.contains("  2 |   <CODE>N201<CODE>\n    |             ^^^^^^\n"),
         "{out}"
     );
     assert!(
@@ -280,5 +280,43 @@ fn summary_counts_codes_and_errors() {
     assert_eq!(
         last,
         "2 N003, 1 SMS_MT:N202, 1 MMS_MT:N202, 1 not well-formed"
+    );
+}
+
+#[test]
+fn a_failed_status_heads_the_card_whatever_the_code_claims() {
+    let card = |xml: &str| render(xml, Paint::OFF);
+    let n202 = card(
+        "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
+         <STATUS>Message Sent/Failed</STATUS></POSTBACK>",
+    );
+    assert!(
+        n202.starts_with("N202 · SMS delivery failed  [v1.3 XML]\n"),
+        "{n202}"
+    );
+    let fallback = card(
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N202</CODE>\
+         <STATUS>Message Sent/Expired</STATUS></POSTBACK>",
+    );
+    assert!(
+        fallback.starts_with("N202 · fallback SMS expired before delivery"),
+        "{fallback}"
+    );
+    let delivered = card(
+        "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE>\
+         <STATUS>Message Sent/Delivered</STATUS></POSTBACK>",
+    );
+    assert!(
+        delivered.starts_with("N202 · SMS delivered to the handset"),
+        "{delivered}"
+    );
+    // An error code is a failure in red even where STATUS says nothing.
+    let e201 = render(
+        "<POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>E201</CODE></POSTBACK>",
+        Paint::new(true),
+    );
+    assert!(
+        e201.contains("\u{1b}[31;1mSMS could not be sent"),
+        "{e201:?}"
     );
 }
