@@ -539,3 +539,17 @@ fn a_doctype_document_counts_every_postback_it_refuses() {
         "{inspect}"
     );
 }
+
+#[test]
+fn an_instruction_whose_target_runs_into_its_content_is_read_as_roxmltree_reads_it() {
+    // `<?auT</A>?>`: the target is `auT`, the rest its content. Only a
+    // target spelled xml (in any case) is refused.
+    let record = "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><?auT</A><B>?><CODE>N003</CODE><MMSID>1</MMSID></POSTBACK>";
+    let run = exec_stdin(&["validate", "--color", "never"], record);
+    assert_eq!(run.status, 0, "{run}");
+    let run = exec_stdin(
+        &["validate", "--color", "never"],
+        record.replace("auT", "XmL"),
+    );
+    assert!(run.stdout.contains("<?XmL is reserved"), "{run}");
+}

@@ -17,7 +17,7 @@ use parquet::basic::Compression;
 use serde_json::Value;
 
 /// The schema: name, type, nullable.
-const SCHEMA: [(&str, &str, bool); 27] = [
+const SCHEMA: [(&str, &str, bool); 28] = [
     ("dialect", "utf8", false),
     ("origin", "utf8", true),
     ("code", "utf8", true),
@@ -44,6 +44,7 @@ const SCHEMA: [(&str, &str, bool); 27] = [
     ("findings", "utf8", false),
     ("source", "utf8", false),
     ("line", "int64", false),
+    ("column", "int64", false),
     ("offset", "int64", false),
 ];
 
@@ -192,6 +193,9 @@ fn every_provider_example_round_trips_every_value() {
             );
             let line = xml[..offset].matches('\n').count() + 1;
             assert_eq!(int(&batch, "line", i), line as i64, "{example}");
+            let line_start = xml[..offset].rfind('\n').map_or(0, |n| n + 1);
+            let column = xml[line_start..offset].chars().count() + 1;
+            assert_eq!(int(&batch, "column", i), column as i64, "{example}");
             let findings: Value =
                 serde_json::from_str(&text(&batch, "findings", i).unwrap()).unwrap();
             let errors = findings

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{exec, fixture_text, head_1, root, Run, Trickle};
+use common::{exec, exec_stdin, fixture_text, head_1, prefixes, root, Run, Trickle};
 use postback::engine::{read_input, Options, Record, RecordKind, Sink};
 
 const BIN: &str = env!("CARGO_BIN_EXE_postback");
@@ -566,4 +566,23 @@ fn binary_formats_refuse_a_terminal_and_write_nothing_there() {
             "{line}: {text}"
         );
     }
+}
+
+#[test]
+fn a_start_in_an_unclosed_cdata_after_a_json_string_is_framed_where_it_is() {
+    // Reading on to look for the CDATA section's end moved the buffer (to
+    // keep the open JSON string), and the start was then framed at its old
+    // index: before the end of what had been read.
+    let run = exec_stdin(
+        &["validate", "-q", "--jobs", "1", "-"],
+        "{\"024-0y\": \"<POSTBACK>\"<![CDATA[<POSTBACK\n",
+    );
+    assert_eq!(
+        prefixes(&run),
+        [
+            "<stdin>:1:12: error[malformed-xml]",
+            "<stdin>:1:33: error[malformed-xml]"
+        ],
+        "{run}"
+    );
 }

@@ -17,9 +17,10 @@ use crate::cli::{ColorChoice, FindingFormat, ListenArgs};
 pub fn run(args: ListenArgs, color: ColorChoice) -> Result<Outcome> {
     let paint = Paint::new(color.enabled(io::stderr().is_terminal()));
     let show = match args.format {
-        FindingFormat::Human => Show::Cards(Cards::new(Paint::new(
-            color.enabled(io::stdout().is_terminal()),
-        ))),
+        FindingFormat::Human => Show::Cards(
+            Cards::new(Paint::new(color.enabled(io::stdout().is_terminal())))
+                .with_width(super::output::terminal_width(1)),
+        ),
         FindingFormat::Json => Show::Json,
     };
     let forward_to = match &args.forward_to {

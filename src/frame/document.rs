@@ -28,8 +28,9 @@ impl<R: Read> Framer<R> {
     /// broken, and the postbacks after its start are read.
     /// With `tag_only`, what is at `ts` is a start tag reported on its own (a
     /// namespace-prefixed postback): hidden when its `>` is inside the section.
-    /// Returns `ts` as well, moved with the buffer when reading on moved it.
-    pub(super) fn hidden_in_markup(&mut self, ts: usize, tag_only: bool) -> (usize, Option<usize>) {
+    /// Reading on may move the buffer: `ts_at` is moved with it.
+    pub(super) fn hidden_in_markup(&mut self, ts_at: &mut usize, tag_only: bool) -> Option<usize> {
+        let ts = *ts_at;
         let base = self.base;
         let from = self.opaque.pos.max(self.emitted).max(base);
         let mut i = (from - base) as usize;
@@ -59,13 +60,11 @@ impl<R: Read> Framer<R> {
             }
         }
         self.opaque.pos = base + i.max(ts) as u64;
-        let Some((start, close)) = self.opaque.open else {
-            return (ts, None);
-        };
+        let (start, close) = self.opaque.open?;
         // Its closer, searched for once up to the size limit from its start.
         let limit = start.saturating_add(self.max_record as u64);
-        let mut ts = ts;
         loop {
+            let ts = *ts_at;
             let searched = self
                 .opaque
                 .no_close_before(close)
@@ -87,15 +86,15 @@ impl<R: Read> Framer<R> {
                     || memmem::find(inside, b"</postback").is_some()
                     || memchr::memchr(b'>', inside)
                         .is_some_and(|k| tag_only || inside[k - 1] == b'/');
-                return (ts, ends.then_some(after));
+                return ends.then_some(after);
             }
             let reached = self.base + upto.saturating_sub(close.len() - 1).max(from) as u64;
             self.opaque.searched(close, reached);
             if self.eof || self.base + self.end as u64 >= limit {
                 self.opaque.open = None;
-                return (ts, None);
+                return None;
             }
-            ts -= self.fill_keeping(ts);
+            *ts_at -= self.fill_keeping(ts);
         }
     }
 }

@@ -96,6 +96,14 @@ const LOOKBEHIND: usize = 64 * 1024;
 const OVERLAP: usize = 16;
 
 const NAME: &[u8] = b"POSTBACK";
+
+// Searchers are built once: building one costs more than searching a log
+// line, and a framer is made for every decoded JSON string and form value.
+static UPPER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(NAME));
+static LOWER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"postback"));
+static DOCTYPE: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"<!DOCTYPE"));
 /// The most of a namespace-prefixed postback start tag kept to report it.
 const PREFIXED_TAG: usize = 4096;
 /// The longest namespace prefix looked for before a `POSTBACK`.
@@ -118,14 +126,6 @@ fn prefixed_start(before: &[u8]) -> Option<usize> {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
     is_name.then_some(lt)
 }
-
-// Searchers are built once: building one costs more than searching a log
-// line, and a framer is made for every decoded JSON string and form value.
-static UPPER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(NAME));
-static LOWER: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"postback"));
-static DOCTYPE: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"<!DOCTYPE"));
 
 /// What the framer is skipping after reporting an oversized record or document.
 #[derive(Debug)]
@@ -296,12 +296,9 @@ impl<R: Read> Framer<R> {
                 continue;
             }
             match self.find_candidate() {
-                Found::Postback(Tag::Plain(ts)) => {
+                Found::Postback(Tag::Plain(mut ts)) => {
                     // A postback inside a comment or CDATA section is text.
-                    // Looking for the section's end may read on and move the
-                    // buffer: `ts` comes back moved with it.
-                    let (ts, hidden) = self.hidden_in_markup(ts, false);
-                    if let Some(after) = hidden {
+                    if let Some(after) = self.hidden_in_markup(&mut ts, false) {
                         self.cursor = after;
                         continue;
                     }
@@ -336,15 +333,14 @@ impl<R: Read> Framer<R> {
                         }
                     }
                 }
-                Found::Prefixed(lt) => {
-                    // Name and colon lie between the `<` and `POSTBACK`.
-                    let name = lt + memchr(b':', &self.buf[lt..self.end]).unwrap_or(0) + 1;
-                    self.cursor = name + NAME.len();
-                    let (lt, hidden) = self.hidden_in_markup(lt, true);
-                    if let Some(after) = hidden {
+                Found::Prefixed(mut lt) => {
+                    if let Some(after) = self.hidden_in_markup(&mut lt, true) {
                         self.cursor = after;
                         continue;
                     }
+                    // Name and colon lie between the `<` and `POSTBACK`.
+                    let name = lt + memchr(b':', &self.buf[lt..self.end]).unwrap_or(0) + 1;
+                    self.cursor = name + NAME.len();
                     let view = &self.buf[lt..self.end.min(lt.saturating_add(PREFIXED_TAG))];
                     let len = memchr(b'>', view).map_or(view.len(), |i| i + 1);
                     let at = self.location_of(lt);

@@ -99,13 +99,19 @@ pub fn check_text(text: &str) -> Result<(), Wrong> {
 /// case: that one is the XML declaration, and a record holds none.
 pub fn check_pi_target(target: &str) -> Result<(), Wrong> {
     let bytes = target.as_bytes();
-    if bytes.is_empty() || !is_name_start(bytes[0]) || !bytes.iter().all(|&b| is_name_byte(b)) {
+    if bytes.is_empty() || !is_name_start(bytes[0]) {
         return wrong(0, "a processing instruction without a target name");
     }
-    if target.eq_ignore_ascii_case("xml") {
+    // The name runs to the first byte that cannot be in one.
+    let len = bytes
+        .iter()
+        .position(|&b| !is_name_byte(b))
+        .unwrap_or(bytes.len());
+    let name = &target[..len];
+    if name.eq_ignore_ascii_case("xml") {
         return wrong(
             0,
-            format!("<?{target} is reserved: only the XML declaration at the very start of a document may use it"),
+            format!("<?{name} is reserved: only the XML declaration at the very start of a document may use it"),
         );
     }
     Ok(())
@@ -227,5 +233,7 @@ mod tests {
         assert!(check_pi_target("xml-stylesheet").is_ok());
         assert!(check_pi_target("pi").is_ok());
         assert!(check_pi_target("").is_err());
+        assert!(check_pi_target("auT</A>").is_ok());
+        assert!(check_pi_target("XML</A>").is_err());
     }
 }

@@ -50,11 +50,12 @@ enum Value {
     Findings,
     Source,
     Line,
+    Column,
     Offset,
 }
 
 /// The schema, in order: column name and what it holds.
-const SCHEMA: [(&str, Value); 27] = [
+const SCHEMA: [(&str, Value); 28] = [
     ("dialect", Value::Dialect),
     ("origin", Value::Field("ORIGIN")),
     ("code", Value::Field("CODE")),
@@ -81,6 +82,7 @@ const SCHEMA: [(&str, Value); 27] = [
     ("findings", Value::Findings),
     ("source", Value::Source),
     ("line", Value::Line),
+    ("column", Value::Column),
     ("offset", Value::Offset),
 ];
 
@@ -89,7 +91,7 @@ impl Value {
         match self {
             Value::Instant => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             Value::Valid => DataType::Boolean,
-            Value::Line | Value::Offset => DataType::Int64,
+            Value::Line | Value::Column | Value::Offset => DataType::Int64,
             _ => DataType::Utf8,
         }
     }
@@ -335,6 +337,7 @@ impl<W: Write + Send> Parquet<W> {
                 }
                 (Builder::Bool(b), _) => b.append_value(row.valid()),
                 (Builder::Int(b), Value::Line) => b.append_value(to_i64(row.line())),
+                (Builder::Int(b), Value::Column) => b.append_value(to_i64(row.column())),
                 (Builder::Int(b), _) => b.append_value(to_i64(row.offset())),
                 (Builder::Instant(b), _) => b.append_option(row.utc_micros()),
                 (Builder::Text(b), _) => b.append_null(),
