@@ -7,85 +7,30 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::sync::LazyLock;
 
-use memchr::{memchr, memmem, memrchr};
+use memchr::{memchr, memmem};
 
 use crate::location::Location;
 
+mod buffer;
+mod candidate;
 mod doctype;
 mod document;
 mod form_body;
 mod json_string;
 mod json_value;
+mod kinds;
 mod log_line;
+mod skip;
 
+use candidate::{Found, NextHit, Tag, DOCTYPE, LOWER, UPPER};
 use doctype::DoctypeStep;
-use document::{CloserMemo, EndScan, OpaqueWalk, ScanResult};
+use document::{CloserMemo, OpaqueWalk};
 pub use form_body::percent_decode;
-use json_value::{Candidate, Pending};
+use json_value::Pending;
+pub use kinds::{Embedding, Frame};
 use log_line::{LineWalk, StringStart};
-
-/// One thing the framer found.
-#[derive(Debug)]
-pub enum Frame<'b> {
-    /// A complete `<POSTBACK ...>...</POSTBACK>` (or `<POSTBACK/>`).
-    Record { text: &'b [u8], at: Location },
-    /// A `<POSTBACK` whose end never came: the next record started first, or
-    /// the input ended. `text` runs up to that point.
-    Unclosed { text: &'b [u8], at: Location },
-    /// A record past the size limit: reported, skipped, never held.
-    Oversized { at: Location, limit: usize },
-    /// A document with a DOCTYPE holding postbacks: refused whole. `text` is
-    /// the document when it fit under the size limit.
-    Doctype {
-        text: Option<&'b [u8]>,
-        at: Location,
-    },
-    /// A postback carried in a JSON string or a form-encoded value, decoded.
-    /// Its records are framed from `decoded`; findings point at `at`.
-    Embedded {
-        decoded: Vec<u8>,
-        at: Location,
-        kind: Embedding,
-        /// Raw encoded text, for `--rejects` when it cannot be decoded.
-        raw: &'b [u8],
-    },
-    /// A v2 postback object, from its `{` to its `}`.
-    Json { text: &'b [u8], at: Location },
-    /// A v2 postback object that breaks off; `text` runs to where parsing failed.
-    MalformedJson {
-        text: &'b [u8],
-        at: Location,
-        message: String,
-    },
-    /// A namespace-prefixed postback start tag (`<sky:POSTBACK ...>`): not
-    /// read as a postback, but reported. `text` is the start tag (cut at 4 KiB).
-    Prefixed { text: &'b [u8], at: Location },
-    /// An encoded value that holds a postback but does not decode.
-    BadEncoding {
-        raw: &'b [u8],
-        at: Location,
-        kind: Embedding,
-        message: String,
-    },
-}
-
-/// How an embedded postback was carried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Embedding {
-    JsonString,
-    FormValue,
-}
-
-impl Embedding {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Embedding::JsonString => "JSON string",
-            Embedding::FormValue => "form value",
-        }
-    }
-}
+use skip::Skip;
 
 const CHUNK: usize = 256 * 1024;
 /// How far back from a `<POSTBACK` the framer can look for the start of its
@@ -96,52 +41,8 @@ const LOOKBEHIND: usize = 64 * 1024;
 const OVERLAP: usize = 16;
 
 const NAME: &[u8] = b"POSTBACK";
-
-// Searchers are built once: building one costs more than searching a log
-// line, and a framer is made for every decoded JSON string and form value.
-static UPPER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(NAME));
-static LOWER: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"postback"));
-static DOCTYPE: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"<!DOCTYPE"));
 /// The most of a namespace-prefixed postback start tag kept to report it.
 const PREFIXED_TAG: usize = 4096;
-/// The longest namespace prefix looked for before a `POSTBACK`.
-const MAX_PREFIX: usize = 64;
-
-/// The `<` of a start tag `<prefix:` that `before` ends with, if it does.
-fn prefixed_start(before: &[u8]) -> Option<usize> {
-    let colon = before.len().checked_sub(1)?;
-    if before[colon] != b':' {
-        return None;
-    }
-    let from = colon.saturating_sub(MAX_PREFIX + 1);
-    let lt = from + memrchr(b'<', &before[from..colon])?;
-    let prefix = &before[lt + 1..colon];
-    let is_name = prefix
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-        && prefix
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
-    is_name.then_some(lt)
-}
-
-/// What the framer is skipping after reporting an oversized record or document.
-#[derive(Debug)]
-enum Skip {
-    Record(EndScan),
-    /// Until this end tag (a DOCTYPE document's root).
-    Until(Vec<u8>),
-    /// Until the `>` that closes that end tag.
-    UntilClose,
-    JsonString {
-        escaped: bool,
-    },
-    FormValue {
-        quoted: Option<u8>,
-    },
-}
 
 pub struct Framer<R> {
     src: R,
@@ -181,44 +82,6 @@ pub struct Framer<R> {
     hits: [NextHit; 3],
     /// What the last JSON text held, handed out before reading on.
     pending: VecDeque<Pending>,
-}
-
-/// The first occurrence of a needle in `from..to` of the buffer, or none there.
-#[derive(Debug, Clone, Copy)]
-struct NextHit {
-    from: usize,
-    to: usize,
-    at: Option<usize>,
-}
-
-impl NextHit {
-    const UNKNOWN: NextHit = NextHit {
-        from: usize::MAX,
-        to: 0,
-        at: None,
-    };
-
-    /// The first occurrence in `buf[from..to]`, from memory when it answers.
-    fn find(
-        &mut self,
-        finder: &memmem::Finder<'_>,
-        buf: &[u8],
-        from: usize,
-        to: usize,
-    ) -> Option<usize> {
-        if from >= self.from {
-            match self.at {
-                Some(at) if at >= from && (at < to || to <= self.to) => {
-                    return (at < to).then_some(at)
-                }
-                None if to <= self.to => return None,
-                _ => {}
-            }
-        }
-        let at = finder.find(&buf[from..to]).map(|i| from + i);
-        *self = NextHit { from, to, at };
-        at
-    }
 }
 
 impl Framer<io::Empty> {
@@ -357,269 +220,4 @@ impl<R: Read> Framer<R> {
             }
         }
     }
-
-    /// Searches from the cursor for what starts first: a postback start tag
-    /// (either case), a `<!DOCTYPE`, or a JSON text candidate.
-    fn find_candidate(&mut self) -> Found {
-        loop {
-            let (from, end) = (self.cursor, self.end);
-            let upper = self.hits[0].find(self.postback, &self.buf, from, end);
-            let lower = self.hits[1].find(self.lower, &self.buf, from, end);
-            let hit = match (upper, lower) {
-                (Some(u), Some(l)) => Some(u.min(l)),
-                (u, l) => u.or(l),
-            };
-            let limit = hit.unwrap_or(end);
-            // A DOCTYPE whose document holds postbacks comes before them; its
-            // internal subset may even name POSTBACK, so it is looked for first.
-            let doctype = self.hits[2].find(self.doctype, &self.buf, from, limit);
-            let json_limit = doctype.unwrap_or(limit);
-            let read = &self.buf[..end];
-            match json_value::candidate(read, from, json_limit, self.base == 0, self.eof) {
-                Candidate::At(at) => return Found::Json(at),
-                Candidate::Form(at) if !self.nested => return Found::Postback(Tag::Form(at)),
-                Candidate::Form(at) => {
-                    self.cursor = at + 1;
-                    continue;
-                }
-                Candidate::NeedMore(at) => {
-                    self.cursor = at;
-                    return Found::NeedMore;
-                }
-                Candidate::None => {}
-            }
-            if let Some(d) = doctype {
-                return Found::Doctype(d);
-            }
-            let Some(q) = hit else {
-                if self.eof {
-                    self.cursor = self.end;
-                    return Found::End;
-                }
-                self.cursor = self.end.saturating_sub(OVERLAP).max(self.cursor);
-                return Found::NeedMore;
-            };
-            if q + NAME.len() >= self.end && !self.eof {
-                self.cursor = q.saturating_sub(OVERLAP).max(self.cursor);
-                return Found::NeedMore;
-            }
-            let after = self.buf[..self.end].get(q + NAME.len()).copied();
-            let delimited = matches!(
-                after,
-                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
-            );
-            if q >= 1 && self.buf[q - 1] == b'<' && delimited {
-                // `<postback` is the lower-case dialect's tag only in exactly that case.
-                return Found::Postback(Tag::Plain(q - 1));
-            }
-            if delimited {
-                if let Some(lt) = prefixed_start(&self.buf[..q]) {
-                    return Found::Prefixed(lt);
-                }
-            }
-            // Also in decoded text: a form body archived in a JSON string (a
-            // `listen` archive line) is an encoding inside an encoding, which
-            // the engine unwraps up to its depth limit (DIALECTS.md 2).
-            if q >= 3 && self.buf[q - 3..q].eq_ignore_ascii_case(b"%3C") {
-                return Found::Postback(Tag::Form(q - 3));
-            }
-            if !self.nested && q >= 6 && self.buf[q - 6..q].eq_ignore_ascii_case(b"\\u003c") {
-                return Found::Postback(Tag::JsonEscaped(q - 6));
-            }
-            self.cursor = q + NAME.len();
-        }
-    }
-
-    /// The buffer index of where the last frame ended (0 once dropped).
-    fn emitted_index(&self) -> usize {
-        self.emitted.saturating_sub(self.base) as usize
-    }
-
-    /// A postback in a JSON string that began further back than the buffer
-    /// holds: the string is over the size limit.
-    fn string_too_long(&mut self, ts: usize) -> Frame<'static> {
-        let skip = Skip::JsonString { escaped: false };
-        self.oversized(ts, ts + 1, Some(skip))
-    }
-
-    /// Reports what starts at `start` as oversized. Reading goes on at
-    /// `resume`, first skipping as `skip` says when its end is not read yet.
-    fn oversized(&mut self, start: usize, resume: usize, skip: Option<Skip>) -> Frame<'static> {
-        let at = self.location_of(start);
-        self.cursor = resume;
-        self.skip = skip;
-        Frame::Oversized {
-            at,
-            limit: self.max_record,
-        }
-    }
-
-    /// Skips on after an oversized record; false at the end of the input.
-    fn skip_on(&mut self, skip: Skip) -> bool {
-        let mut skip = skip;
-        loop {
-            let done = match &mut skip {
-                Skip::Record(scan) => match scan.run(
-                    &self.buf[..self.end],
-                    self.eof,
-                    self.base,
-                    &mut self.closers,
-                ) {
-                    ScanResult::End(e) => Some(e),
-                    ScanResult::Break(b) => Some(b),
-                    ScanResult::NeedMore => {
-                        scan.pos = scan.pos.min(self.end);
-                        None
-                    }
-                },
-                Skip::Until(tag) => {
-                    let hay = &self.buf[self.cursor..self.end];
-                    match memmem::find(hay, tag) {
-                        Some(i) => {
-                            // Its `>` may not be read yet: look for it next.
-                            self.cursor += i + tag.len();
-                            skip = Skip::UntilClose;
-                            continue;
-                        }
-                        None => {
-                            self.cursor = self.end.saturating_sub(tag.len()).max(self.cursor);
-                            None
-                        }
-                    }
-                }
-                // As for a document that fits, its end is that `>`, or the
-                // end of the input.
-                Skip::UntilClose => match memchr(b'>', &self.buf[self.cursor..self.end]) {
-                    Some(j) => Some(self.cursor + j + 1),
-                    None => {
-                        self.cursor = self.end;
-                        None
-                    }
-                },
-                Skip::JsonString { escaped } => self.skip_json_string(escaped),
-                Skip::FormValue { quoted } => self.skip_form_value(*quoted),
-            };
-            if let Some(end) = done {
-                self.cursor = end;
-                return true;
-            }
-            if self.eof {
-                self.cursor = self.end;
-                return false;
-            }
-            if let Skip::Record(scan) = &skip {
-                self.cursor = scan.pos;
-            }
-            let shift = self.fill_keeping(self.cursor);
-            if let Skip::Record(scan) = &mut skip {
-                scan.shift(shift);
-            }
-        }
-    }
-
-    /// The location of `buf[i]`, counting the bytes since the last location.
-    fn location_of(&mut self, i: usize) -> Location {
-        if i >= self.tracked {
-            self.loc.advance(&self.buf[self.tracked..i]);
-            self.tracked = i;
-            self.loc
-        } else {
-            // Only reached when looking back (e.g. a JSON string's quote before
-            // a record start already counted): recount from the line start.
-            self.loc_before(i)
-        }
-    }
-
-    fn loc_before(&self, i: usize) -> Location {
-        let back = &self.buf[i..self.tracked];
-        let newlines = memchr::memchr_iter(b'\n', back).count() as u64;
-        let mut loc = self.loc;
-        loc.offset -= back.len() as u64;
-        if newlines == 0 {
-            loc.column -= back.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
-        } else {
-            loc.line -= newlines;
-            let line_start = memrchr(b'\n', &self.buf[..i]).map_or(0, |p| p + 1);
-            loc.column = 1 + self.buf[line_start..i]
-                .iter()
-                .filter(|&&b| (b as i8) >= -0x40)
-                .count() as u64;
-        }
-        loc
-    }
-
-    /// Reads more input, keeping `buf[keep - LOOKBEHIND..]`; returns how far
-    /// indexes moved left.
-    fn fill_keeping(&mut self, keep: usize) -> usize {
-        let mut drop = keep.saturating_sub(LOOKBEHIND).min(self.cursor).min(keep);
-        if !self.nested {
-            // A JSON string open there may hold a postback further on: it is
-            // kept (up to the size limit) so that it can be framed whole.
-            if let Some(q) = self.open_string(drop) {
-                if keep - q <= self.max_record {
-                    drop = q;
-                }
-            }
-        }
-        // A BOM takes no column only when counted whole: never count past
-        // part of the input's first three bytes.
-        if self.base == 0 && drop < 3 {
-            drop = 0;
-        }
-        self.hits = [NextHit::UNKNOWN; 3];
-        let shift = if drop > 0 {
-            if self.tracked < drop {
-                self.loc.advance(&self.buf[self.tracked..drop]);
-                self.tracked = drop;
-            }
-            self.buf.copy_within(drop..self.end, 0);
-            self.end -= drop;
-            self.cursor -= drop;
-            self.tracked -= drop;
-            self.base += drop as u64;
-            drop
-        } else {
-            0
-        };
-        if self.end + self.chunk > self.buf.len() {
-            let want = (self.end + self.chunk).max(self.buf.len() * 2);
-            self.buf.resize(want, 0);
-        }
-        loop {
-            match self.src.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => {
-                    self.end += n;
-                    break;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.error = Some(e);
-                    self.eof = true;
-                    break;
-                }
-            }
-        }
-        shift
-    }
-}
-
-enum Found {
-    Postback(Tag),
-    /// The `<` of a namespace-prefixed postback start tag.
-    Prefixed(usize),
-    Doctype(usize),
-    /// A `{` or `[` that may start a JSON text.
-    Json(usize),
-    NeedMore,
-    End,
-}
-
-enum Tag {
-    Plain(usize),
-    Form(usize),
-    JsonEscaped(usize),
 }

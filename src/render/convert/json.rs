@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::object::{write_object, Groups};
+use super::object::ObjectWriter;
 use super::{JsonOptions, RecordWriter, Trace};
 use crate::postback::Postback;
 
@@ -66,13 +66,10 @@ impl Brackets {
 /// A JSON array of postbacks, written record by record as it goes, so a
 /// consumer can stream it; valid JSON even when empty.
 pub struct JsonArray<W: Write> {
-    out: W,
-    groups: Groups,
-    options: JsonOptions,
+    objects: ObjectWriter<W>,
+    brackets: Brackets,
     /// Whether it writes the brackets too (else it is a part of an array).
     whole: bool,
-    /// The record being written (see [`super::Ndjson`]).
-    record: Vec<u8>,
     written: u64,
 }
 
@@ -94,11 +91,9 @@ impl<W: Write> JsonArray<W> {
     /// elsewhere: separated from each other, nothing before or after them.
     pub(super) fn part(out: W, options: JsonOptions) -> Self {
         JsonArray {
-            out,
-            groups: Groups::default(),
-            options,
+            objects: ObjectWriter::new(out, options.with_source, options.pretty),
+            brackets: Brackets::of(&options),
             whole: false,
-            record: Vec::new(),
             written: 0,
         }
     }
@@ -109,28 +104,18 @@ impl<W: Write> JsonArray<W> {
         postback: &Postback<'_>,
         trace: Option<Trace<'_>>,
     ) -> io::Result<()> {
-        self.record.clear();
-        let brackets = Brackets::of(&self.options);
-        if self.written > 0 || self.whole {
-            self.record
-                .extend_from_slice(brackets.before(self.written > 0));
-        }
-        let trace = trace.filter(|_| self.options.with_source);
-        let pretty = self.options.pretty;
-        write_object(
-            &mut self.record,
-            postback,
-            &mut self.groups,
-            trace.as_ref(),
-            pretty,
-        )?;
-        self.out.write_all(&self.record)?;
+        let before = if self.written > 0 || self.whole {
+            self.brackets.before(self.written > 0)
+        } else {
+            b""
+        };
+        self.objects.write(before, postback, trace, b"")?;
         self.written += 1;
         Ok(())
     }
 
     pub fn into_inner(self) -> W {
-        self.out
+        self.objects.out
     }
 }
 
@@ -140,9 +125,9 @@ impl<W: Write> RecordWriter for JsonArray<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        self.out
-            .write_all(Brackets::of(&self.options).after(self.written > 0))?;
-        self.out.flush()
+        let close = self.brackets.after(self.written > 0);
+        self.objects.out.write_all(close)?;
+        self.objects.out.flush()
     }
 }
 

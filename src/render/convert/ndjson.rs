@@ -2,18 +2,13 @@
 
 use std::io::{self, Write};
 
-use super::object::{write_object, Groups};
+use super::object::ObjectWriter;
 use super::{JsonOptions, RecordWriter, Trace};
 use crate::postback::Postback;
 
 /// NDJSON: one JSON object per postback, one per line.
 pub struct Ndjson<W: Write> {
-    out: W,
-    groups: Groups,
-    options: JsonOptions,
-    /// The record being written: serde_json makes many small writes, which
-    /// cost far less into a `Vec` than through a `dyn Write` each.
-    record: Vec<u8>,
+    objects: ObjectWriter<W>,
 }
 
 impl<W: Write> Ndjson<W> {
@@ -21,12 +16,10 @@ impl<W: Write> Ndjson<W> {
         Ndjson::with_options(out, JsonOptions::default())
     }
 
+    /// A record a line whatever `options.pretty` says.
     pub fn with_options(out: W, options: JsonOptions) -> Self {
         Ndjson {
-            out,
-            groups: Groups::default(),
-            options,
-            record: Vec::new(),
+            objects: ObjectWriter::new(out, options.with_source, false),
         }
     }
 
@@ -36,21 +29,11 @@ impl<W: Write> Ndjson<W> {
         postback: &Postback<'_>,
         trace: Option<Trace<'_>>,
     ) -> io::Result<()> {
-        self.record.clear();
-        let trace = trace.filter(|_| self.options.with_source);
-        write_object(
-            &mut self.record,
-            postback,
-            &mut self.groups,
-            trace.as_ref(),
-            false,
-        )?;
-        self.record.push(b'\n');
-        self.out.write_all(&self.record)
+        self.objects.write(b"", postback, trace, b"\n")
     }
 
     pub fn into_inner(self) -> W {
-        self.out
+        self.objects.out
     }
 }
 
@@ -60,7 +43,7 @@ impl<W: Write> RecordWriter for Ndjson<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.objects.out.flush()
     }
 }
 

@@ -62,6 +62,55 @@ pub(super) fn write_object<W: Write>(
     to_json(out, &object)
 }
 
+/// What the JSON and NDJSON writers share: each postback is written whole
+/// into a buffer, between what its format puts before and after it, then
+/// goes out in one write.
+pub(super) struct ObjectWriter<W: Write> {
+    pub(super) out: W,
+    groups: Groups,
+    /// Add where each record was read, when it is known.
+    with_source: bool,
+    pretty: bool,
+    /// The record being written: serde_json makes many small writes, which
+    /// cost far less into a `Vec` than through a `dyn Write` each.
+    record: Vec<u8>,
+}
+
+impl<W: Write> ObjectWriter<W> {
+    pub(super) fn new(out: W, with_source: bool, pretty: bool) -> Self {
+        ObjectWriter {
+            out,
+            groups: Groups::default(),
+            with_source,
+            pretty,
+            record: Vec::new(),
+        }
+    }
+
+    /// Writes `before`, the postback as an object (with `trace` if the
+    /// options ask for it), and `after`.
+    pub(super) fn write(
+        &mut self,
+        before: &[u8],
+        postback: &Postback<'_>,
+        trace: Option<Trace<'_>>,
+        after: &[u8],
+    ) -> io::Result<()> {
+        self.record.clear();
+        self.record.extend_from_slice(before);
+        let trace = trace.filter(|_| self.with_source);
+        write_object(
+            &mut self.record,
+            postback,
+            &mut self.groups,
+            trace.as_ref(),
+            self.pretty,
+        )?;
+        self.record.extend_from_slice(after);
+        self.out.write_all(&self.record)
+    }
+}
+
 pub(super) fn to_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(out, TerminalSafe);
     // serde_json's `From` keeps an I/O error's kind (a closed pipe stays one);
