@@ -1149,3 +1149,26 @@ fn a_v2_value_over_several_lines_stays_on_its_ndjson_line() {
         serde_json::from_str::<serde_json::Value>(line).expect("each line is JSON");
     }
 }
+
+/// v2_reader fuzzing: a v2 number is written exactly as sent, however far
+/// it lies beyond a double's range or precision (JSON sets no range; jq reads
+/// such a number as a large double, a reader with arbitrary precision keeps it).
+#[test]
+fn a_v2_number_beyond_a_doubles_range_is_written_as_sent() {
+    let big = "1234567890123456789012345678901234567890";
+    let body = format!(
+        "{{\"origin\":\"SMS_MT\",\"code\":\"N202\",\"a\":1E9012,\"b\":-1e-9999,\"c\":{big}}}\n"
+    );
+    let members = format!("\"a\":1E9012,\"b\":-1e-9999,\"c\":{big}");
+    let ndjson = exec_stdin(&["convert", "--to", "ndjson"], body.as_str());
+    assert_eq!(ndjson.status, 0, "{ndjson}");
+    assert_eq!(
+        ndjson.stdout,
+        format!("{{\"origin\":\"SMS_MT\",\"code\":\"N202\",{members}}}\n"),
+        "{ndjson}"
+    );
+    let json = exec_stdin(&["convert", "--to", "json"], body.as_str());
+    assert_eq!(json.status, 0, "{json}");
+    assert!(json.stdout.starts_with('['), "{json}");
+    assert!(json.stdout.contains(&members), "{json}");
+}

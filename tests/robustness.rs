@@ -180,6 +180,43 @@ fn a_too_large_doctype_document_ends_at_its_end_tags_close_however_it_is_read() 
     assert!(found[1].starts_with("Postback 5:1:"), "{found:#?}");
 }
 
+/// frame_parse_check: a `<![CDATA[` inside a DOCTYPE's internal subset was
+/// counted as two more open brackets, so the declaration never ended there:
+/// the document was taken for log noise, its postback was read and checked as
+/// if no DOCTYPE came before it, and the `<![CDATA[` hid every postback up to
+/// a `]]>` further on. Brackets do not nest in an internal subset; the
+/// document is refused and what follows it is read.
+#[test]
+fn a_cdata_opener_in_a_doctype_subset_neither_hides_the_document_nor_what_follows() {
+    let head = "<?xml version=\"1.0\"?>\n<!DOCTYPE POSTBACK [\n  <!ENTITY pass<![CDATA[ \"file:///etc/passwd\">\n]>\n<POSTBACK><ORIGIN>&pass;</ORIGIN></POSTBACK>\n";
+    let postback =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>7</MMSID></POSTBACK>\n";
+    // Without a `]]>` further on, and with one (which hid everything before it).
+    for tail in ["", "<x>]]></x>\n"] {
+        let data = format!("{head}{postback}{tail}{postback}");
+        let found = records(data.as_bytes(), 1 << 20);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(
+            found[0].starts_with("Doctype 2:1:22 | doctype"),
+            "{found:#?}"
+        );
+        assert!(found[1].starts_with("Postback 6:1:"), "{found:#?}");
+        let last = if tail.is_empty() { 7 } else { 8 };
+        assert!(
+            found[2].starts_with(&format!("Postback {last}:1:")),
+            "{found:#?}"
+        );
+
+        let run = exec_stdin(&["validate", "--color", "never", "-"], data);
+        assert_eq!(run.status, 1, "{}", run.stderr);
+        assert!(
+            run.stdout.starts_with("<stdin>:2:1: error[doctype]:"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
 /// Found while checking the fix above: after `</POSTBACK` the scan waited at
 /// the tag for its `>` and kept every byte of white space in memory (300 MB
 /// of blanks took 530 MB). It now moves through them. The binary runs with

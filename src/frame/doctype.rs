@@ -132,21 +132,34 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
 }
 
 /// The index just after the DOCTYPE declaration's closing `>`.
+///
+/// Brackets do not nest: the internal subset ends at the first `]` outside
+/// quotes, comments and processing instructions (a `<![` in it opens no
+/// section), so a stray `<![CDATA[` there cannot hide the declaration's end.
 fn doctype_decl_end(buf: &[u8], at: usize) -> Option<usize> {
-    let mut quote = None;
-    let mut depth = 0usize;
-    for (i, &b) in buf.iter().enumerate().skip(at + 9) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None => match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'[' => depth += 1,
-                b']' => depth = depth.saturating_sub(1),
-                b'>' if depth == 0 => return Some(i + 1),
-                _ => {}
-            },
-        }
+    let mut i = at + 9;
+    let mut in_subset = false;
+    while let Some(&b) = buf.get(i) {
+        let rest = &buf[i..];
+        i = match b {
+            b'"' | b'\'' => i + 1 + memchr(b, &rest[1..])? + 1,
+            b'<' if in_subset && rest.starts_with(b"<!--") => {
+                i + 4 + memmem::find(&rest[4..], b"-->")? + 3
+            }
+            b'<' if in_subset && rest.starts_with(b"<?") => {
+                i + 2 + memmem::find(&rest[2..], b"?>")? + 2
+            }
+            b'[' if !in_subset => {
+                in_subset = true;
+                i + 1
+            }
+            b']' if in_subset => {
+                in_subset = false;
+                i + 1
+            }
+            b'>' if !in_subset => return Some(i + 1),
+            _ => i + 1,
+        };
     }
     None
 }
