@@ -151,27 +151,6 @@ fn search(text: &[u8], at: usize, raw: &str, depth: usize, max: usize, out: &mut
     }
 }
 
-/// How much of a line the quick read of an object looks at: v2 postbacks
-/// are a few hundred bytes, and the bound keeps the cost per candidate fixed.
-const QUICK_OBJECT: usize = 1024;
-
-/// The object at `bytes[pos]`, read from its line checked as UTF-8 in one
-/// pass, instead of member by member: whether it is a postback, and where
-/// it ends. `None` when the object is not whole and well-formed within the
-/// first [`QUICK_OBJECT`] bytes of its line, or that span is not UTF-8; the
-/// byte-wise read then decides. Success cannot depend on what follows the
-/// closing brace, so both reads agree whenever this one succeeds.
-fn quick_object(bytes: &[u8], pos: usize) -> Option<(bool, usize)> {
-    if bytes.get(pos) != Some(&b'{') {
-        return None;
-    }
-    let rest = &bytes[pos..bytes.len().min(pos.saturating_add(QUICK_OBJECT))];
-    let line = memchr::memchr(b'\n', rest).map_or(rest, |i| &rest[..i]);
-    let text = simdutf8::basic::from_utf8(line).ok()?;
-    let (members, len) = json::object_str(text, 0).ok()?;
-    Some((is_postback(&members), pos + len))
-}
-
 impl<R: Read> Framer<R> {
     /// Reads the JSON text that may start at the candidate `pos`; queues what
     /// it holds and moves the cursor past it, or past the candidate when it
@@ -186,9 +165,7 @@ impl<R: Read> Framer<R> {
                 .min(pos.saturating_add(self.max_record).saturating_add(1));
             let full = window_end - pos > self.max_record;
             let bytes = &self.buf[..window_end];
-            let parsed = if let Some(read) = quick_object(bytes, pos) {
-                Ok(read)
-            } else if bytes[pos] == b'{' {
+            let parsed = if bytes[pos] == b'{' {
                 json::object(bytes, pos).map(|(members, end)| (is_postback(&members), end))
             } else {
                 json::value(bytes, pos)
@@ -309,45 +286,6 @@ mod tests {
         match candidate(text.as_bytes(), 0, text.len(), true, true) {
             Candidate::At(i) => Some(i),
             _ => None,
-        }
-    }
-
-    #[test]
-    fn the_quick_object_read_agrees_with_the_bytewise_one() {
-        let long = format!(
-            r#"{{"origin":"SMS_MT","code":"N201","pad":"{}"}}"#,
-            "x".repeat(2000)
-        );
-        let cases: Vec<Vec<u8>> = vec![
-            br#"{"origin":"SMS_MT","code":"N201","to":"1"} tail"#.to_vec(),
-            br#"x {"origin":"SMS_MT","code":" N201 ","n":[1,{"a":null}],"f":-1.5e3}"#.to_vec(),
-            br#"{"origin":"SMS_MT","code":"n201"}"#.to_vec(),
-            b"{\"origin\":\"SMS_MT\",\"code\":\"N201\"} \xff\xfe".to_vec(),
-            b"{\"origin\":\"caf\xc3\xa9\",\"code\":\"N201\"}\n".to_vec(),
-            b"{\"origin\":\"\xff\",\"code\":\"N201\"}".to_vec(),
-            b"{\"origin\":\"SMS_MT\",\n\"code\":\"N201\"}".to_vec(),
-            b"{\"origin\":\"SMS_MT\",\"code\":\"N2".to_vec(),
-            b"{\"origin\":\"SMS_MT\" \"code\":\"N201\"}".to_vec(),
-            b"{\"k\\u00e9\":1,\"origin\":\"SMS\\tMT\",\"code\":\"N201\"}".to_vec(),
-            long.into_bytes(),
-        ];
-        for text in &cases {
-            let pos = usize::from(text[0] != b'{') * 2;
-            let bytewise = json::object(text, pos)
-                .ok()
-                .map(|(m, end)| (is_postback(&m), end));
-            if let Some(quick) = quick_object(text, pos) {
-                assert_eq!(Some(quick), bytewise, "{:?}", text.escape_ascii());
-            }
-        }
-        // The common shapes do take the quick read.
-        assert_eq!(quick_object(&cases[0], 0), Some((true, 42)));
-        assert_eq!(quick_object(&cases[1], 2).map(|q| q.0), Some(true));
-        assert_eq!(quick_object(&cases[4], 0).map(|q| q.0), Some(true));
-        // Not UTF-8, over two lines, cut, or longer than the bound: left to
-        // the byte-wise read.
-        for i in [5, 6, 7, 8, 10] {
-            assert_eq!(quick_object(&cases[i], 0), None, "case {i}");
         }
     }
 
