@@ -91,10 +91,10 @@ pub fn value(text: &[u8], at: usize) -> Result<&str, Failure> {
 /// of, a string without escapes and a plain integer, without serde_json.
 /// Anything else, or anything that might not parse, goes to serde_json,
 /// which then gives the same span or says what is wrong.
-fn member_value(text: &[u8], at: usize) -> Result<&str, Failure> {
+fn member_value<'a>(text: &'a [u8], known: Option<&'a str>, at: usize) -> Result<&'a str, Failure> {
     let quick = match text.get(at) {
-        Some(b'"') => plain_string(text, at),
-        Some(b'-' | b'0'..=b'9') => plain_integer(text, at),
+        Some(b'"') => plain_string(text, known, at),
+        Some(b'-' | b'0'..=b'9') => plain_integer(text, known, at),
         _ => None,
     };
     match quick {
@@ -103,9 +103,24 @@ fn member_value(text: &[u8], at: usize) -> Result<&str, Failure> {
     }
 }
 
+/// `text[from..to]` as a string when it is UTF-8. `known` is `text` itself
+/// when the caller already holds it as a string: then only the two ends are
+/// checked (they are ASCII here), not every byte again.
+fn utf8_span<'a>(
+    text: &'a [u8],
+    known: Option<&'a str>,
+    from: usize,
+    to: usize,
+) -> Option<&'a str> {
+    match known {
+        Some(s) => s.get(from..to),
+        None => std::str::from_utf8(text.get(from..to)?).ok(),
+    }
+}
+
 /// The string at `text[at]` (its `"`) when it holds no escape and no
 /// control character and is UTF-8: then it is valid JSON as it stands.
-fn plain_string(text: &[u8], at: usize) -> Option<&str> {
+fn plain_string<'a>(text: &'a [u8], known: Option<&'a str>, at: usize) -> Option<&'a str> {
     let rest = text.get(at + 1..)?;
     let close = memchr::memchr2(b'"', b'\\', rest)?;
     if rest[close] != b'"' || rest[..close].iter().any(|&b| b < 0x20) {
@@ -113,13 +128,13 @@ fn plain_string(text: &[u8], at: usize) -> Option<&str> {
     }
     // The span is the opening quote to the closing one, inclusive. Most
     // are short and ASCII, where the standard check is the quicker one.
-    std::str::from_utf8(&text[at..at + close + 2]).ok()
+    utf8_span(text, known, at, at + close + 2)
 }
 
 /// The integer at `text[at]` (`-?(0|[1-9][0-9]*)`) when a byte that cannot
 /// continue a number follows it; fractions, exponents, leading zeros and
 /// a number cut by the end of the text are left to serde_json.
-fn plain_integer(text: &[u8], at: usize) -> Option<&str> {
+fn plain_integer<'a>(text: &'a [u8], known: Option<&'a str>, at: usize) -> Option<&'a str> {
     let digits_from = at + usize::from(text[at] == b'-');
     let digits = text.get(digits_from..)?;
     let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -128,7 +143,7 @@ fn plain_integer(text: &[u8], at: usize) -> Option<&str> {
         return None;
     }
     // ASCII digits and a sign: UTF-8.
-    std::str::from_utf8(&text[at..digits_from + n]).ok()
+    utf8_span(text, known, at, digits_from + n)
 }
 
 /// The byte offset of serde_json's 1-based line and (byte) column. The
@@ -206,7 +221,28 @@ pub fn object(
     text: &[u8],
     at: usize,
 ) -> Result<(Vec<Member<'_>>, usize), (Vec<Member<'_>>, Failure)> {
-    let mut members = Vec::new();
+    object_in(text, None, at)
+}
+
+/// As [`object`], for a text already known to be UTF-8 (the members' spans
+/// are then not checked again).
+pub fn object_str(
+    text: &str,
+    at: usize,
+) -> Result<(Vec<Member<'_>>, usize), (Vec<Member<'_>>, Failure)> {
+    object_in(text.as_bytes(), Some(text), at)
+}
+
+type Members<'a> = Vec<Member<'a>>;
+
+fn object_in<'a>(
+    text: &'a [u8],
+    known: Option<&'a str>,
+    at: usize,
+) -> Result<(Members<'a>, usize), (Members<'a>, Failure)> {
+    // A postback object has a dozen or so members: room for them at once
+    // saves growing the vector four times.
+    let mut members = Vec::with_capacity(16);
     let mut i = skip_space(text, at + 1);
     if text.get(i) == Some(&b'}') {
         return Ok((members, i + 1));
@@ -218,7 +254,7 @@ pub fn object(
             Some(_) => return Err((members, expected(i, "a member name in quotes"))),
         }
         let key_at = i;
-        let raw_key = match member_value(text, i) {
+        let raw_key = match member_value(text, known, i) {
             Ok(k) => k,
             Err(f) => return Err((members, f)),
         };
@@ -233,7 +269,7 @@ pub fn object(
             return Err((members, ran_out(text, "a value")));
         }
         let value_at = i;
-        let raw = match member_value(text, i) {
+        let raw = match member_value(text, known, i) {
             Ok(v) => v,
             Err(f) => return Err((members, f)),
         };
@@ -261,7 +297,7 @@ pub fn array(text: &[u8], at: usize) -> Result<Vec<(usize, &str)>, Failure> {
     let mut items = Vec::new();
     let mut i = skip_space(text, at + 1);
     while i < end - 1 {
-        let item = member_value(&text[..end], i)?;
+        let item = member_value(&text[..end], None, i)?;
         items.push((i, item));
         i = skip_space(text, i + item.len());
         if text.get(i) == Some(&b',') {
@@ -331,14 +367,47 @@ mod tests {
         ];
         for text in cases {
             assert_eq!(
-                member_value(text, 0),
+                member_value(text, None, 0),
                 value(text, 0),
                 "{:?}",
                 text.escape_ascii()
             );
         }
-        assert_eq!(member_value(b"\"abc\"}", 0), Ok("\"abc\""));
-        assert_eq!(member_value(b"-120,", 0), Ok("-120"));
+        assert_eq!(member_value(b"\"abc\"}", None, 0), Ok("\"abc\""));
+        assert_eq!(member_value(b"-120,", None, 0), Ok("-120"));
+    }
+
+    #[test]
+    fn an_object_read_from_a_string_is_read_as_from_its_bytes() {
+        let texts = [
+            r#"{ "a" : 1, "b":"x\"y", "a":[1, {"c":null}] } tail"#,
+            "{\"origin\":\"SMS_MT\",\"code\":\"N201\",\"to\":\"caf\u{e9}\",\"n\":-12,\"f\":1.5}",
+            r#"{"k\u00e9y":"v\u00e9","x":"é😀"}"#,
+            "{\"a\":\"tab\there\",\"b\":0123}",
+            "{\"a\":\"cut",
+            "{\"a\":1,",
+            "{}",
+        ];
+        type Read<'a> = Result<(Vec<Member<'a>>, usize), (Vec<Member<'a>>, Failure)>;
+        let shape = |r: Read<'_>| match r {
+            Ok((m, end)) => Ok((
+                m.iter()
+                    .map(|m| (m.key.to_string(), m.key_at, m.value.to_string(), m.value_at))
+                    .collect::<Vec<_>>(),
+                end,
+            )),
+            Err((m, f)) => Err((m.len(), f)),
+        };
+        for text in texts {
+            assert_eq!(
+                shape(object_str(text, 0)),
+                shape(object(text.as_bytes(), 0)),
+                "{text}"
+            );
+        }
+        let (members, _) = object_str(texts[1], 0).unwrap();
+        assert_eq!(members[2].value, "\"caf\u{e9}\"");
+        assert_eq!(members[3].value, "-12");
     }
 
     #[test]

@@ -37,8 +37,7 @@ fn is_code_value(raw: &str) -> bool {
 
 /// Reads the postback object that `text` holds, from its `{` to its `}`.
 pub fn read(text: &str) -> Result<Postback<'_>, Finding> {
-    let bytes = text.as_bytes();
-    let (members, _) = json::object(bytes, 0).map_err(|(_, failure)| {
+    let (members, _) = json::object_str(text, 0).map_err(|(_, failure)| {
         Finding::new(
             Rule::MalformedJson,
             0,
@@ -128,7 +127,7 @@ fn value_element<'a>(
 fn children<'a>(text: &'a str, name: &'a str, at: usize, depth: usize) -> Vec<Element<'a>> {
     let bytes = text.as_bytes();
     let items: Vec<(&'a str, Member<'a>)> = if bytes[at] == b'{' {
-        match json::object(bytes, at) {
+        match json::object_str(text, at) {
             Ok((members, _)) => members
                 .into_iter()
                 .map(|m| (key_name(text, &m), m))
@@ -170,7 +169,7 @@ fn list_of<'a>(text: &'a str, at: usize, item: &'static str) -> Option<Vec<Eleme
         if !value.starts_with('{') {
             return None;
         }
-        let (members, _) = json::object(bytes, value_at).ok()?;
+        let (members, _) = json::object_str(text, value_at).ok()?;
         match &members[..] {
             [m] if m.key == item && m.value.starts_with('"') => {
                 let mut element = Element::text(key_name(text, m), m.key_at, json::string(m.value));

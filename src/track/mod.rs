@@ -195,10 +195,31 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
+/// FNV-1a: SPID and FROM values are short and few, so a keyed hash buys
+/// nothing here and SipHash cost more than the lookup itself.
+struct ValueHasher(u64);
+
+impl Default for ValueHasher {
+    fn default() -> Self {
+        ValueHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for ValueHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// Distinct SPID or FROM values, numbered in the order first seen.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    ids: HashMap<Box<str>, u32, BuildHasherDefault<ValueHasher>>,
     names: Vec<Box<str>>,
 }
 
