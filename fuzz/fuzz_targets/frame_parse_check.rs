@@ -93,22 +93,95 @@ fn run<R: io::Read>(data: &[u8], reader: R, options: &Options) -> Vec<String> {
     sink.lines
 }
 
-/// Whether `data` holds a delimited `<POSTBACK` that no comment or CDATA
-/// section can hide: a postback inside one is text, and hiding takes an
-/// opener before the start tag and its closer after it.
-fn exposed_postback(data: &[u8]) -> bool {
-    let first = |needle: &[u8]| data.windows(needle.len()).position(|w| w == needle);
-    let last = |needle: &[u8]| data.windows(needle.len()).rposition(|w| w == needle);
-    let sections = [
-        (first(b"<!--"), last(b"-->")),
-        (first(b"<![CDATA["), last(b"]]>")),
+/// Where `needle` first occurs in `data` at or after `from`.
+fn find(data: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    data.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
+}
+
+/// The end of the DOCTYPE declaration at `at`, read as XML reads it: quoted
+/// strings, and in the internal subset comments and processing instructions,
+/// are skipped; the subset ends at its first other `]` (nothing nests there).
+fn doctype_end(data: &[u8], at: usize) -> Option<usize> {
+    let mut i = at + 9;
+    let mut subset = false;
+    while let Some(&b) = data.get(i) {
+        i = match b {
+            b'"' | b'\'' => find(data, i + 1, &[b])? + 1,
+            b'<' if subset && data[i..].starts_with(b"<!--") => find(data, i + 4, b"-->")? + 3,
+            b'<' if subset && data[i..].starts_with(b"<?") => find(data, i + 2, b"?>")? + 2,
+            b'[' if !subset => {
+                subset = true;
+                i + 1
+            }
+            b']' if subset => {
+                subset = false;
+                i + 1
+            }
+            b'>' if !subset => return Some(i + 1),
+            _ => i + 1,
+        };
+    }
+    None
+}
+
+/// The comments and CDATA sections that hide what they hold, as `(opener,
+/// closer)` offsets, walked in order: one whose closer does not end within
+/// `max_record` bytes of its start is broken and hides nothing, and a DOCTYPE
+/// declaration's internal subset opens no section.
+fn hiding_sections(data: &[u8], max_record: usize) -> Vec<(usize, usize)> {
+    const OPENERS: [(&[u8], &[u8]); 3] = [
+        (b"<!--", b"-->"),
+        (b"<![CDATA[", b"]]>"),
+        (b"<!DOCTYPE", b""),
     ];
+    let mut sections = Vec::new();
+    let mut i = 0;
+    loop {
+        let next = OPENERS
+            .iter()
+            .filter_map(|&(open, close)| Some((find(data, i, open)?, open, close)))
+            .min_by_key(|&(at, ..)| at);
+        let Some((at, open, close)) = next else {
+            return sections;
+        };
+        if close.is_empty() {
+            i = doctype_end(data, at).unwrap_or(at + open.len());
+            continue;
+        }
+        match find(data, at + open.len(), close) {
+            Some(c) if c + close.len() - at <= max_record => {
+                sections.push((at, c));
+                i = c + close.len();
+            }
+            _ => i = at + open.len(),
+        }
+    }
+}
+
+/// Whether `data` holds a delimited `<POSTBACK` that no comment or CDATA
+/// section hides. A section hides a postback that starts and ends in it (its
+/// end tag, or the `/>` of its start tag, before the closer): one closing
+/// inside the record is stray markup before a real one.
+fn exposed_postback(data: &[u8], max_record: usize) -> bool {
+    let sections = hiding_sections(data, max_record);
     data.windows(10).enumerate().any(|(p, w)| {
-        &w[..9] == b"<POSTBACK"
-            && matches!(w[9], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
-            && sections.iter().all(|&(open, close)| {
-                !(open.is_some_and(|o| o < p) && close.is_some_and(|c| c > p))
-            })
+        let delimited = &w[..9] == b"<POSTBACK"
+            && matches!(w[9], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/');
+        let hidden = sections.iter().any(|&(open, close)| {
+            let inside = &data[p.min(close)..close];
+            open < p
+                && p < close
+                && (find(inside, 0, b"</POSTBACK").is_some()
+                    || find(inside, 0, b"</postback").is_some()
+                    || inside
+                        .iter()
+                        .position(|&b| b == b'>')
+                        .is_some_and(|k| k > 0 && inside[k - 1] == b'/'))
+        });
+        delimited && !hidden
     })
 }
 
@@ -129,7 +202,8 @@ fuzz_target!(|input: &[u8]| {
             at.map(|i| &pieces[i]),
         );
     }
-    if exposed_postback(data) {
+    // The framer raises a smaller limit to 64 bytes.
+    if exposed_postback(data, options.max_record.max(64)) {
         assert!(!whole.is_empty(), "a <POSTBACK> was found by nothing");
     }
 });
