@@ -101,6 +101,8 @@ fn find(data: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|i| from + i)
 }
 
+/// Written again here rather than called: the target judges the framer, so
+/// it must not borrow the framer's own reading of a DOCTYPE.
 /// The end of the DOCTYPE declaration at `at`, read as XML reads it: quoted
 /// strings, and in the internal subset comments and processing instructions,
 /// are skipped; the subset ends at its first other `]` (nothing nests there).
