@@ -280,10 +280,10 @@ fn record_of<'a>(source: &'a str, frame: Frame<'a>, check_rules: bool) -> Record
                 ));
             (RecordKind::Malformed, text, at, None, vec![finding])
         }
-        Frame::Json { text, at } => {
+        Frame::Json { text, at, members } => {
             // The framer hands out only JSON it has parsed, so this is UTF-8.
             let json = std::str::from_utf8(text).unwrap_or("");
-            match crate::dialect::v2::read(json) {
+            match crate::dialect::v2::read_with(json, members) {
                 Ok(postback) => {
                     let mut findings = Vec::new();
                     if check_rules {

@@ -19,6 +19,49 @@ pub struct Member<'a> {
     pub value_at: usize,
 }
 
+/// Where a member lies in its object's text, counted from the object's
+/// `{`: what a first parse hands on, so that the object is not parsed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberSpan {
+    pub key_at: usize,
+    /// The key as written, quotes included.
+    pub key_len: usize,
+    pub value_at: usize,
+    pub value_len: usize,
+}
+
+impl Member<'_> {
+    /// This member's span in an object whose `{` is at `object_at`, given
+    /// its key as written.
+    pub fn span(&self, object_at: usize, raw_key: &str) -> MemberSpan {
+        MemberSpan {
+            key_at: self.key_at - object_at,
+            key_len: raw_key.len(),
+            value_at: self.value_at - object_at,
+            value_len: self.value.len(),
+        }
+    }
+}
+
+/// The members of the object `text` (from its `{`) that an earlier parse
+/// found at `spans`; `None` when a span does not fit the text, which then
+/// has to be parsed.
+pub fn members_at<'a>(text: &'a str, spans: &[MemberSpan]) -> Option<Vec<Member<'a>>> {
+    spans
+        .iter()
+        .map(|s| {
+            let raw_key = text.get(s.key_at..s.key_at.checked_add(s.key_len)?)?;
+            let value = text.get(s.value_at..s.value_at.checked_add(s.value_len)?)?;
+            Some(Member {
+                key: string(raw_key),
+                key_at: s.key_at,
+                value,
+                value_at: s.value_at,
+            })
+        })
+        .collect()
+}
+
 /// Why a JSON value could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
@@ -221,7 +264,18 @@ pub fn object(
     text: &[u8],
     at: usize,
 ) -> Result<(Vec<Member<'_>>, usize), (Vec<Member<'_>>, Failure)> {
-    object_in(text, None, at)
+    object_in(text, None, at, None)
+}
+
+/// As [`object`], also writing each member's span into `spans` (cleared
+/// first), so that a reader can take the members without parsing again.
+pub fn object_with_spans<'a>(
+    text: &'a [u8],
+    at: usize,
+    spans: &mut Vec<MemberSpan>,
+) -> Result<(Vec<Member<'a>>, usize), (Vec<Member<'a>>, Failure)> {
+    spans.clear();
+    object_in(text, None, at, Some(spans))
 }
 
 /// As [`object`], for a text already known to be UTF-8 (the members' spans
@@ -230,7 +284,7 @@ pub fn object_str(
     text: &str,
     at: usize,
 ) -> Result<(Vec<Member<'_>>, usize), (Vec<Member<'_>>, Failure)> {
-    object_in(text.as_bytes(), Some(text), at)
+    object_in(text.as_bytes(), Some(text), at, None)
 }
 
 type Members<'a> = Vec<Member<'a>>;
@@ -239,6 +293,7 @@ fn object_in<'a>(
     text: &'a [u8],
     known: Option<&'a str>,
     at: usize,
+    mut spans: Option<&mut Vec<MemberSpan>>,
 ) -> Result<(Members<'a>, usize), (Members<'a>, Failure)> {
     // A postback object has a dozen or so members: room for them at once
     // saves growing the vector four times.
@@ -273,12 +328,16 @@ fn object_in<'a>(
             Ok(v) => v,
             Err(f) => return Err((members, f)),
         };
-        members.push(Member {
+        let member = Member {
             key: string(raw_key),
             key_at,
             value: raw,
             value_at,
-        });
+        };
+        if let Some(spans) = spans.as_deref_mut() {
+            spans.push(member.span(at, raw_key));
+        }
+        members.push(member);
         i = skip_space(text, i + raw.len());
         match text.get(i) {
             None => return Err((members, ran_out(text, "`,` or `}`"))),

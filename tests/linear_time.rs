@@ -132,6 +132,22 @@ fn constructs() -> Vec<(&'static str, Box<dyn Fn(usize) -> Vec<u8>>)> {
             }),
         ),
         (
+            "JSON objects opened and never closed, on one line",
+            Box::new(|n| repeat("{\"a\":", n)),
+        ),
+        (
+            "JSON objects and arrays opened, then a syntax error",
+            Box::new(|n| {
+                let mut v = repeat("{\"a\":[1,{\"b\":[", n);
+                v.extend(b"x\n");
+                v
+            }),
+        ),
+        (
+            "JSON postback objects opened and never closed",
+            Box::new(|n| repeat("{\"origin\":\"SMS_MT\",\"code\":\"N201\",\"a\":", n)),
+        ),
+        (
             "DOCTYPE documents holding postbacks",
             Box::new(|n| repeat(&format!("<!DOCTYPE POSTBACK>{P}\n"), n)),
         ),

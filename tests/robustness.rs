@@ -217,6 +217,57 @@ fn a_cdata_opener_in_a_doctype_subset_neither_hides_the_document_nor_what_follow
     }
 }
 
+/// A line of `{"a":` repeated 400,000 times took ten minutes: every `{` is a
+/// candidate, and each parsed the rest of the line again to the same break.
+/// The values a broken JSON text leaves open are now judged by its break;
+/// what is found is what was found before: the postback among them breaks
+/// off where the text does, and the objects around it are noise.
+#[test]
+fn objects_left_open_by_a_broken_json_text_are_judged_once_however_it_is_read() {
+    let postback = "{\"origin\":\"SMS_MT\",\"code\":\"N201\",\"c\":";
+    let data = format!(
+        "{{\"a\":{{\"b\":{postback}{{\"d\":[1,{{\"e\":2}},{{\"f\":\nINFO {}x\n{{\"origin\":\"SMS_MT\",\"code\":\"N202\"}}\n",
+        "{\"a\":".repeat(20)
+    );
+    let found = records(data.as_bytes(), 1 << 20);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(
+        found[0], "Malformed 1:11:10 | malformed-json the JSON postback breaks off: expected value",
+        "{found:#?}"
+    );
+    assert!(found[1].starts_with("Postback 3:1:"), "{found:#?}");
+
+    // Broken off at its own level, a postback says so in its own words.
+    let found = records(
+        b"{\"b\":[{\"origin\":\"SMS_MT\",\"code\":\"N201\",[\n",
+        1 << 20,
+    );
+    assert_eq!(
+        found,
+        ["Malformed 1:7:6 | malformed-json the JSON postback breaks off: expected a member name in quotes"]
+    );
+
+    // Past the size limit, the open postback is oversized, as the text is.
+    let long = format!("{{\"pad\":[{postback}{}", "{\"a\":".repeat(40));
+    let found = records(long.as_bytes(), 64);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].starts_with("Oversized 1:9:8"), "{found:#?}");
+
+    // The CLI: a long open line, a finding for the postback, and the run goes on.
+    let line = format!(
+        "{}{postback}x\n{{\"origin\":\"SMS_MT\",\"code\":\"N202\",\"to\":1}}\n",
+        "{\"a\":".repeat(200_000)
+    );
+    let run = exec_stdin(&["validate", "--color", "never", "--jobs", "1", "-"], line);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("<stdin>:1:1000001: error[malformed-json]:"),
+        "{}",
+        run.stdout
+    );
+}
+
 /// Found while checking the fix above: after `</POSTBACK` the scan waited at
 /// the tag for its `>` and kept every byte of white space in memory (300 MB
 /// of blanks took 530 MB). It now moves through them. The binary runs with

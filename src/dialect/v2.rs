@@ -37,13 +37,29 @@ fn is_code_value(raw: &str) -> bool {
 
 /// Reads the postback object that `text` holds, from its `{` to its `}`.
 pub fn read(text: &str) -> Result<Postback<'_>, Finding> {
-    let (members, _) = json::object_str(text, 0).map_err(|(_, failure)| {
-        Finding::new(
-            Rule::MalformedJson,
-            0,
-            format!("the JSON postback breaks off: {}", failure.message),
-        )
-    })?;
+    read_with(text, None)
+}
+
+/// As [`read`], taking the members from `spans` when the object's first
+/// reader kept them, rather than parsing it again.
+pub fn read_with<'a>(
+    text: &'a str,
+    spans: Option<&[json::MemberSpan]>,
+) -> Result<Postback<'a>, Finding> {
+    let members = match spans.and_then(|spans| json::members_at(text, spans)) {
+        Some(members) => members,
+        None => {
+            json::object_str(text, 0)
+                .map_err(|(_, failure)| {
+                    Finding::new(
+                        Rule::MalformedJson,
+                        0,
+                        format!("the JSON postback breaks off: {}", failure.message),
+                    )
+                })?
+                .0
+        }
+    };
     let mut postback = Postback {
         dialect: Dialect::V2,
         fields: Vec::with_capacity(members.len()),

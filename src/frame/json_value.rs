@@ -22,6 +22,8 @@ pub(super) enum Pending {
     Postback {
         start: usize,
         end: usize,
+        /// The framer's member spans hold this object's members.
+        spans: bool,
     },
     /// A postback object that breaks off: `end` is where parsing failed.
     Truncated {
@@ -126,7 +128,11 @@ fn search(text: &[u8], at: usize, raw: &str, depth: usize, max: usize, out: &mut
                 out.push(if end - at > max {
                     Pending::Oversized { start: at }
                 } else {
-                    Pending::Postback { start: at, end }
+                    Pending::Postback {
+                        start: at,
+                        end,
+                        spans: false,
+                    }
                 });
                 return;
             }
@@ -156,6 +162,9 @@ impl<R: Read> Framer<R> {
     /// it holds and moves the cursor past it, or past the candidate when it
     /// is not one.
     pub(super) fn frame_json_text(&mut self, pos: usize) {
+        if self.judge_open_at_break(pos) {
+            return;
+        }
         let mut pos = pos;
         loop {
             // Decide on at most the size limit's worth of bytes, so that the
@@ -166,7 +175,8 @@ impl<R: Read> Framer<R> {
             let full = window_end - pos > self.max_record;
             let bytes = &self.buf[..window_end];
             let parsed = if bytes[pos] == b'{' {
-                json::object(bytes, pos).map(|(members, end)| (is_postback(&members), end))
+                json::object_with_spans(bytes, pos, &mut self.spans)
+                    .map(|(members, end)| (is_postback(&members), end))
             } else {
                 json::value(bytes, pos)
                     .map(|v| (false, pos + v.len()))
@@ -179,8 +189,13 @@ impl<R: Read> Framer<R> {
                 }
                 // The common case, a bare postback object: no second look.
                 Ok((true, end)) => {
-                    self.pending
-                        .push_back(Pending::Postback { start: pos, end });
+                    // Nothing else is pending, and nothing is parsed before
+                    // this is handed out: the spans stay this object's.
+                    self.pending.push_back(Pending::Postback {
+                        start: pos,
+                        end,
+                        spans: true,
+                    });
                     self.cursor = end;
                     return;
                 }
@@ -195,6 +210,9 @@ impl<R: Read> Framer<R> {
                 }
                 Err((members, failure)) if failure.eof && full => {
                     let is_postback = bytes[pos] == b'{' && is_postback(&members);
+                    let at = failure.at;
+                    self.open_at_break
+                        .record(&self.buf, self.base, pos, at, ("", true));
                     self.too_large(pos, is_postback);
                     return;
                 }
@@ -203,7 +221,15 @@ impl<R: Read> Framer<R> {
                     pos -= shift;
                 }
                 Err((members, failure)) => {
-                    if bytes[pos] == b'{' && is_postback(&members) {
+                    let is_postback = bytes[pos] == b'{' && is_postback(&members);
+                    self.open_at_break.record(
+                        &self.buf,
+                        self.base,
+                        pos,
+                        failure.at,
+                        (&failure.message, false),
+                    );
+                    if is_postback {
                         let end = failure.at.max(pos + 1);
                         self.pending.push_back(Pending::Truncated {
                             start: pos,
@@ -218,6 +244,33 @@ impl<R: Read> Framer<R> {
                 }
             }
         }
+    }
+
+    /// A candidate that a broken JSON text left open is judged as that text
+    /// broke off, without parsing to the break again. Says whether it was one.
+    fn judge_open_at_break(&mut self, pos: usize) -> bool {
+        let Some(judged) = self
+            .open_at_break
+            .judge(&self.buf[..self.end], self.base, pos)
+        else {
+            return false;
+        };
+        let is_postback = is_postback(&judged.members);
+        let (broke_at, too_large) = (judged.broke_at, judged.too_large);
+        let message = judged.message;
+        if too_large {
+            self.too_large(pos, is_postback);
+        } else if is_postback {
+            self.pending.push_back(Pending::Truncated {
+                start: pos,
+                end: broke_at,
+                message,
+            });
+            self.cursor = broke_at;
+        } else {
+            self.not_json(pos);
+        }
+        true
     }
 
     /// A JSON text past the size limit: a postback object is reported as
@@ -238,11 +291,12 @@ impl<R: Read> Framer<R> {
     /// The frame for something a JSON text held.
     pub(super) fn pending_frame(&mut self, pending: Pending) -> Frame<'_> {
         match pending {
-            Pending::Postback { start, end } => {
+            Pending::Postback { start, end, spans } => {
                 let at = self.location_of(start);
                 Frame::Json {
                     text: &self.buf[start..end],
                     at,
+                    members: spans.then_some(&self.spans[..]),
                 }
             }
             Pending::Truncated {

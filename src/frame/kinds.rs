@@ -1,5 +1,6 @@
 //! What the framer hands out: the frames, and how an embedded postback was carried.
 
+use crate::json::MemberSpan;
 use crate::location::Location;
 
 /// One thing the framer found.
@@ -27,8 +28,13 @@ pub enum Frame<'b> {
         /// Raw encoded text, for `--rejects` when it cannot be decoded.
         raw: &'b [u8],
     },
-    /// A v2 postback object, from its `{` to its `}`.
-    Json { text: &'b [u8], at: Location },
+    /// A v2 postback object, from its `{` to its `}`. `members` are its
+    /// members' places when the framer has them from reading it.
+    Json {
+        text: &'b [u8],
+        at: Location,
+        members: Option<&'b [MemberSpan]>,
+    },
     /// A v2 postback object that breaks off; `text` runs to where parsing failed.
     MalformedJson {
         text: &'b [u8],

@@ -10,6 +10,7 @@ use std::io::{self, Read};
 
 use memchr::{memchr, memmem};
 
+use crate::json::MemberSpan;
 use crate::location::Location;
 
 mod buffer;
@@ -17,6 +18,7 @@ mod candidate;
 mod doctype;
 mod document;
 mod form_body;
+mod json_open;
 mod json_string;
 mod json_value;
 mod kinds;
@@ -27,6 +29,7 @@ use candidate::{Found, NextHit, Tag, DOCTYPE, LOWER, UPPER};
 use doctype::DoctypeStep;
 use document::{CloserMemo, OpaqueWalk};
 pub use form_body::percent_decode;
+use json_open::OpenAtBreak;
 use json_value::Pending;
 pub use kinds::{Embedding, Frame};
 use log_line::{LineWalk, StringStart};
@@ -82,6 +85,10 @@ pub struct Framer<R> {
     hits: [NextHit; 3],
     /// What the last JSON text held, handed out before reading on.
     pending: VecDeque<Pending>,
+    /// What the last broken JSON text left open, judged without parsing again.
+    open_at_break: OpenAtBreak,
+    /// The members of the last JSON object parsed, for the reader.
+    spans: Vec<MemberSpan>,
 }
 
 impl Framer<io::Empty> {
@@ -122,6 +129,8 @@ impl<R: Read> Framer<R> {
             closers: CloserMemo::default(),
             hits: [NextHit::UNKNOWN; 3],
             pending: VecDeque::new(),
+            open_at_break: OpenAtBreak::default(),
+            spans: Vec::new(),
         }
     }
 

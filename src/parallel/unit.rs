@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::frame::{Embedding, Frame};
 use crate::input::Source;
+use crate::json::MemberSpan;
 use crate::location::Location;
 
 use super::BATCH;
@@ -49,6 +50,8 @@ pub(super) struct Batch {
     pub(super) source: Arc<str>,
     data: Vec<u8>,
     frames: Vec<OwnedFrame>,
+    /// The member spans of the v2 objects among the frames.
+    spans: Vec<MemberSpan>,
     /// From a live input: its output is flushed once emitted.
     pub(super) live: bool,
 }
@@ -62,13 +65,27 @@ struct OwnedFrame {
 enum OwnedKind {
     Record,
     Unclosed,
-    Oversized { limit: usize },
-    Doctype { has_text: bool },
-    Embedded { kind: Embedding },
-    BadEncoding { kind: Embedding, message: String },
-    Json,
+    Oversized {
+        limit: usize,
+    },
+    Doctype {
+        has_text: bool,
+    },
+    Embedded {
+        kind: Embedding,
+    },
+    BadEncoding {
+        kind: Embedding,
+        message: String,
+    },
+    /// With the range of its member spans in the batch's, when it has them.
+    Json {
+        members: Option<Range<usize>>,
+    },
     Prefixed,
-    MalformedJson { message: String },
+    MalformedJson {
+        message: String,
+    },
 }
 
 impl Batch {
@@ -79,6 +96,7 @@ impl Batch {
             source,
             data: Vec::with_capacity(room),
             frames: Vec::new(),
+            spans: Vec::new(),
             live,
         }
     }
@@ -96,7 +114,14 @@ impl Batch {
         let (kind, at, bytes): (OwnedKind, Location, &[u8]) = match &frame {
             Frame::Record { text, at } => (OwnedKind::Record, *at, text),
             Frame::Unclosed { text, at } => (OwnedKind::Unclosed, *at, text),
-            Frame::Json { text, at } => (OwnedKind::Json, *at, text),
+            Frame::Json { text, at, members } => {
+                let members = members.map(|spans| {
+                    let from = self.spans.len();
+                    self.spans.extend_from_slice(spans);
+                    from..self.spans.len()
+                });
+                (OwnedKind::Json { members }, *at, text)
+            }
             Frame::Prefixed { text, at } => (OwnedKind::Prefixed, *at, text),
             Frame::MalformedJson { text, at, message } => (
                 OwnedKind::MalformedJson {
@@ -152,9 +177,10 @@ impl Batch {
                     text: bytes,
                     at: f.at,
                 },
-                OwnedKind::Json => Frame::Json {
+                OwnedKind::Json { members } => Frame::Json {
                     text: bytes,
                     at: f.at,
+                    members: members.clone().map(|r| &self.spans[r]),
                 },
                 OwnedKind::Prefixed => Frame::Prefixed {
                     text: bytes,
