@@ -26,6 +26,8 @@ pub struct MemberSpan {
     pub key_at: usize,
     /// The key as written, quotes included.
     pub key_len: usize,
+    /// The key holds no escape: its text is what lies between its quotes.
+    pub key_plain: bool,
     pub value_at: usize,
     pub value_len: usize,
 }
@@ -37,6 +39,7 @@ impl Member<'_> {
         MemberSpan {
             key_at: self.key_at - object_at,
             key_len: raw_key.len(),
+            key_plain: matches!(self.key, Cow::Borrowed(_)),
             value_at: self.value_at - object_at,
             value_len: self.value.len(),
         }
@@ -47,19 +50,23 @@ impl Member<'_> {
 /// found at `spans`; `None` when a span does not fit the text, which then
 /// has to be parsed.
 pub fn members_at<'a>(text: &'a str, spans: &[MemberSpan]) -> Option<Vec<Member<'a>>> {
-    spans
-        .iter()
-        .map(|s| {
-            let raw_key = text.get(s.key_at..s.key_at.checked_add(s.key_len)?)?;
-            let value = text.get(s.value_at..s.value_at.checked_add(s.value_len)?)?;
-            Some(Member {
-                key: string(raw_key),
-                key_at: s.key_at,
-                value,
-                value_at: s.value_at,
-            })
-        })
-        .collect()
+    let mut members = Vec::with_capacity(spans.len());
+    for s in spans {
+        let key_end = s.key_at.checked_add(s.key_len)?;
+        let key = if s.key_plain {
+            Cow::Borrowed(text.get(s.key_at + 1..key_end.checked_sub(1)?)?)
+        } else {
+            string(text.get(s.key_at..key_end)?)
+        };
+        let value = text.get(s.value_at..s.value_at.checked_add(s.value_len)?)?;
+        members.push(Member {
+            key,
+            key_at: s.key_at,
+            value,
+            value_at: s.value_at,
+        });
+    }
+    Some(members)
 }
 
 /// Why a JSON value could not be read.
@@ -213,7 +220,7 @@ pub fn string(raw: &str) -> Cow<'_, str> {
         .strip_prefix('"')
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(raw);
-    if !inner.contains('\\') {
+    if !inner.as_bytes().contains(&b'\\') {
         return Cow::Borrowed(inner);
     }
     if let Some(decoded) = unescape_short(inner) {
@@ -278,6 +285,16 @@ pub fn object_with_spans<'a>(
     object_in(text, None, at, Some(spans))
 }
 
+/// As [`object_with_spans`], for a text already known to be UTF-8.
+pub fn object_str_with_spans<'a>(
+    text: &'a str,
+    at: usize,
+    spans: &mut Vec<MemberSpan>,
+) -> Result<(Vec<Member<'a>>, usize), (Vec<Member<'a>>, Failure)> {
+    spans.clear();
+    object_in(text.as_bytes(), Some(text), at, Some(spans))
+}
+
 /// As [`object`], for a text already known to be UTF-8 (the members' spans
 /// are then not checked again).
 pub fn object_str(
@@ -309,9 +326,13 @@ fn object_in<'a>(
             Some(_) => return Err((members, expected(i, "a member name in quotes"))),
         }
         let key_at = i;
-        let raw_key = match member_value(text, known, i) {
-            Ok(k) => k,
-            Err(f) => return Err((members, f)),
+        // A name read without serde_json holds no escape: it is its text.
+        let (raw_key, key) = match plain_string(text, known, i) {
+            Some(k) => (k, Cow::Borrowed(k.get(1..k.len() - 1).unwrap_or(""))),
+            None => match value(text, i) {
+                Ok(k) => (k, string(k)),
+                Err(f) => return Err((members, f)),
+            },
         };
         i = skip_space(text, i + raw_key.len());
         match text.get(i) {
@@ -329,7 +350,7 @@ fn object_in<'a>(
             Err(f) => return Err((members, f)),
         };
         let member = Member {
-            key: string(raw_key),
+            key,
             key_at,
             value: raw,
             value_at,

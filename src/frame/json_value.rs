@@ -173,8 +173,18 @@ impl<R: Read> Framer<R> {
                 .end
                 .min(pos.saturating_add(self.max_record).saturating_add(1));
             let full = window_end - pos > self.max_record;
+            let line_end = self.first_candidate_of_line(pos, window_end);
             let bytes = &self.buf[..window_end];
-            let parsed = if bytes[pos] == b'{' {
+            // The first object of a line, read from the line checked as
+            // UTF-8 once, rather than member by member; anything else, and
+            // an object that does not end on its line, is read from the bytes.
+            let on_its_line = line_end
+                .and_then(|line_end| std::str::from_utf8(&bytes[pos..line_end]).ok())
+                .and_then(|line| json::object_str_with_spans(line, 0, &mut self.spans).ok())
+                .map(|(members, end)| (is_postback(&members), pos + end));
+            let parsed = if let Some(read) = on_its_line {
+                Ok(read)
+            } else if bytes[pos] == b'{' {
                 json::object_with_spans(bytes, pos, &mut self.spans)
                     .map(|(members, end)| (is_postback(&members), end))
             } else {
@@ -244,6 +254,20 @@ impl<R: Read> Framer<R> {
                 }
             }
         }
+    }
+
+    /// The end of the line of the object at `pos` when it is the first
+    /// candidate of that line read and the line ends before `window_end`:
+    /// each line is then checked as UTF-8 at most once, however many
+    /// candidates it holds.
+    fn first_candidate_of_line(&mut self, pos: usize, window_end: usize) -> Option<usize> {
+        let here = self.base + pos as u64;
+        if self.buf[pos] != b'{' || here < self.line_read_to {
+            return None;
+        }
+        let line_end = memchr::memchr(b'\n', &self.buf[pos..window_end]).map(|i| pos + i);
+        self.line_read_to = self.base + line_end.unwrap_or(window_end) as u64;
+        line_end
     }
 
     /// A candidate that a broken JSON text left open is judged as that text

@@ -89,6 +89,8 @@ pub struct Framer<R> {
     open_at_break: OpenAtBreak,
     /// The members of the last JSON object parsed, for the reader.
     spans: Vec<MemberSpan>,
+    /// Input offset up to which lines have had their first JSON candidate.
+    line_read_to: u64,
 }
 
 impl Framer<io::Empty> {
@@ -131,6 +133,7 @@ impl<R: Read> Framer<R> {
             pending: VecDeque::new(),
             open_at_break: OpenAtBreak::default(),
             spans: Vec::new(),
+            line_read_to: 0,
         }
     }
 

@@ -3,6 +3,8 @@
 
 use super::field_sets::{o, r, set};
 use super::{same, FieldRule, FieldSet};
+use std::sync::OnceLock;
+
 use crate::dialect::Dialect;
 
 /// One canonical field and how the other dialects spell it (section 3).
@@ -96,8 +98,101 @@ fn hyphenated(written: &str) -> Option<&'static Names> {
     })
 }
 
-/// How a record of `dialect` reads the field name `written`.
+/// How a record of `dialect` reads the field name `written`. Looked up at
+/// every field of every record: from a table of [`classify_slowly`]'s
+/// answer for every documented name (any other name is unknown).
 pub fn classify(dialect: Dialect, written: &str) -> NameClass {
+    lookup(dialect, written).map_or(NameClass::Unknown, |l| l.class)
+}
+
+fn lookup(dialect: Dialect, written: &str) -> Option<Lookup> {
+    static TABLES: OnceLock<[NameTable; 3]> = OnceLock::new();
+    let tables =
+        TABLES.get_or_init(|| [Dialect::V1, Dialect::Lower, Dialect::V2].map(NameTable::new));
+    tables[dialect as usize].get(written)
+}
+
+/// Every name [`classify_slowly`] can answer other than unknown for, and
+/// every canonical name [`written_name`] knows.
+fn documented_names() -> impl Iterator<Item = &'static str> {
+    let hyphenated = NAMES.iter().flat_map(|n| {
+        [n.canonical]
+            .into_iter()
+            .chain(n.lower)
+            .chain(n.v2.iter().copied())
+    });
+    super::KNOWN_FIELDS.iter().copied().chain(hyphenated)
+}
+
+/// Open addressing over a power of two of slots, at least twice the names.
+struct NameTable {
+    slots: Vec<Option<(&'static str, Lookup)>>,
+}
+
+/// What the table holds for a name in one dialect.
+#[derive(Clone, Copy)]
+struct Lookup {
+    class: NameClass,
+    /// The dialect writes the canonical field of this name.
+    writes: bool,
+}
+
+impl NameTable {
+    fn new(dialect: Dialect) -> Self {
+        let names: Vec<_> = documented_names().collect();
+        let len = (names.len() * 2).next_power_of_two();
+        let mut table = NameTable {
+            slots: vec![None; len],
+        };
+        for name in names {
+            let mut i = table.slot_of(name);
+            loop {
+                match table.slots[i] {
+                    Some((held, _)) if same(held, name) => break,
+                    Some(_) => i = (i + 1) & (len - 1),
+                    None => {
+                        let lookup = Lookup {
+                            class: classify_slowly(dialect, name),
+                            writes: written_name(dialect, name).is_some(),
+                        };
+                        table.slots[i] = Some((name, lookup));
+                        break;
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    /// From the length and the two ends, which tell most names apart
+    /// (`tracking-id`, `trackingid`, `TRACKINGID`); probing does the rest.
+    fn slot_of(&self, name: &str) -> usize {
+        let b = name.as_bytes();
+        let (first, last) = match b {
+            [] => (0, 0),
+            [one] => (*one, *one),
+            [first, .., last] => (*first, *last),
+        };
+        let hash =
+            b.len().wrapping_mul(31) ^ usize::from(first).wrapping_mul(7) ^ usize::from(last);
+        (hash.wrapping_mul(0x9e37_79b9) >> 8) & (self.slots.len() - 1)
+    }
+
+    fn get(&self, written: &str) -> Option<Lookup> {
+        let mut i = self.slot_of(written);
+        // At least half the slots are empty, so the probe ends.
+        loop {
+            match self.slots[i] {
+                Some((held, lookup)) if held == written => return Some(lookup),
+                Some(_) => i = (i + 1) & (self.slots.len() - 1),
+                None => return None,
+            }
+        }
+    }
+}
+
+/// How a record of `dialect` reads the field name `written`, from the tables.
+fn classify_slowly(dialect: Dialect, written: &str) -> NameClass {
     match dialect {
         Dialect::V1 => {
             if let Some(known) = super::KNOWN_FIELDS.iter().find(|k| same(k, written)) {
@@ -262,7 +357,8 @@ pub fn field_sets(dialect: Dialect, origin: &str, code: &str) -> &'static [Field
 
 /// Whether `dialect` has the canonical field `name` at all.
 pub fn has_field(dialect: Dialect, name: &str) -> bool {
-    dialect == Dialect::V1 || written_name(dialect, name).is_some() || !is_upper(name)
+    // The table answers for every name `written_name` knows.
+    dialect == Dialect::V1 || lookup(dialect, name).is_some_and(|l| l.writes) || !is_upper(name)
 }
 
 fn is_upper(name: &str) -> bool {
@@ -301,6 +397,22 @@ mod tests {
     #[test]
     fn names_classify_per_dialect() {
         use NameClass::*;
+        for dialect in [Dialect::V1, Dialect::Lower, Dialect::V2] {
+            for name in documented_names().chain(["Status", "x", "", "tracking_id"]) {
+                assert_eq!(
+                    classify(dialect, name),
+                    classify_slowly(dialect, name),
+                    "{dialect:?} {name}"
+                );
+                assert_eq!(
+                    has_field(dialect, name),
+                    dialect == Dialect::V1
+                        || written_name(dialect, name).is_some()
+                        || !is_upper(name),
+                    "{dialect:?} {name}"
+                );
+            }
+        }
         assert_eq!(classify(Dialect::V1, "TRACKINGID"), Native("TRACKINGID"));
         assert_eq!(classify(Dialect::V1, "tracking-id"), Mixed("TRACKINGID"));
         assert_eq!(
