@@ -17,6 +17,8 @@ pub struct Member<'a> {
     pub value: &'a str,
     /// Offset of the value's first byte.
     pub value_at: usize,
+    /// The value is a string holding no escape: its text lies between its quotes.
+    pub value_plain: bool,
 }
 
 /// Where a member lies in its object's text, counted from the object's
@@ -30,6 +32,7 @@ pub struct MemberSpan {
     pub key_plain: bool,
     pub value_at: usize,
     pub value_len: usize,
+    pub value_plain: bool,
 }
 
 impl Member<'_> {
@@ -42,6 +45,7 @@ impl Member<'_> {
             key_plain: matches!(self.key, Cow::Borrowed(_)),
             value_at: self.value_at - object_at,
             value_len: self.value.len(),
+            value_plain: self.value_plain,
         }
     }
 }
@@ -64,6 +68,7 @@ pub fn members_at<'a>(text: &'a str, spans: &[MemberSpan]) -> Option<Vec<Member<
             key_at: s.key_at,
             value,
             value_at: s.value_at,
+            value_plain: s.value_plain,
         });
     }
     Some(members)
@@ -345,15 +350,23 @@ fn object_in<'a>(
             return Err((members, ran_out(text, "a value")));
         }
         let value_at = i;
-        let raw = match member_value(text, known, i) {
-            Ok(v) => v,
-            Err(f) => return Err((members, f)),
+        let plain = match text[i] {
+            b'"' => plain_string(text, known, i),
+            _ => None,
+        };
+        let (raw, value_plain) = match plain {
+            Some(v) => (v, true),
+            None => match member_value(text, known, i) {
+                Ok(v) => (v, false),
+                Err(f) => return Err((members, f)),
+            },
         };
         let member = Member {
             key,
             key_at,
             value: raw,
             value_at,
+            value_plain,
         };
         if let Some(spans) = spans.as_deref_mut() {
             spans.push(member.span(at, raw_key));

@@ -122,6 +122,14 @@ fn value_element<'a>(
 ) -> Element<'a> {
     let raw = member.value;
     match raw.as_bytes().first() {
+        Some(b'"') if member.value_plain => {
+            // Plain: a string without escapes, its quotes around it.
+            Element::text(
+                name,
+                at,
+                Cow::Borrowed(raw.get(1..raw.len() - 1).unwrap_or("")),
+            )
+        }
         Some(b'"') => Element::text(name, at, json::string(raw)),
         Some(b'{' | b'[') => {
             let mut element = Element::text(name, at, Cow::Borrowed(raw));
@@ -160,6 +168,7 @@ fn children<'a>(text: &'a str, name: &'a str, at: usize, depth: usize) -> Vec<El
                         key_at: value_at,
                         value,
                         value_at,
+                        value_plain: false,
                     };
                     (name, member)
                 })

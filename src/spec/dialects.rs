@@ -101,6 +101,8 @@ fn hyphenated(written: &str) -> Option<&'static Names> {
 /// How a record of `dialect` reads the field name `written`. Looked up at
 /// every field of every record: from a table of [`classify_slowly`]'s
 /// answer for every documented name (any other name is unknown).
+// Out of line: the callers' v1.3 fast paths stay small.
+#[inline(never)]
 pub fn classify(dialect: Dialect, written: &str) -> NameClass {
     lookup(dialect, written).map_or(NameClass::Unknown, |l| l.class)
 }
@@ -357,8 +359,13 @@ pub fn field_sets(dialect: Dialect, origin: &str, code: &str) -> &'static [Field
 
 /// Whether `dialect` has the canonical field `name` at all.
 pub fn has_field(dialect: Dialect, name: &str) -> bool {
-    // The table answers for every name `written_name` knows.
-    dialect == Dialect::V1 || lookup(dialect, name).is_some_and(|l| l.writes) || !is_upper(name)
+    dialect == Dialect::V1 || hyphenated_has_field(dialect, name)
+}
+
+/// The table answers for every name `written_name` knows.
+#[inline(never)]
+fn hyphenated_has_field(dialect: Dialect, name: &str) -> bool {
+    lookup(dialect, name).is_some_and(|l| l.writes) || !is_upper(name)
 }
 
 fn is_upper(name: &str) -> bool {
