@@ -217,6 +217,45 @@ fn a_cdata_opener_in_a_doctype_subset_neither_hides_the_document_nor_what_follow
     }
 }
 
+/// frame_parse_check: a DOCTYPE declaration that heads no document (text
+/// follows it, not an element) is log noise, but a `<!--` or `<![CDATA[` in
+/// its quoted literals or internal subset was taken for the start of a real
+/// comment or CDATA section. A `-->` (or `]]>`) further on, here inside a
+/// postback cut off by the end of the capture, then hid every postback
+/// before it: nothing was reported at all. Those openers open nothing; both
+/// postbacks are reported, the cut one as never closed.
+#[test]
+fn an_opener_in_a_doctype_declaration_of_log_noise_hides_no_postback() {
+    let postback =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>7</MMSID></POSTBACK>\n";
+    let cut =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>8</MMSID><STATUSoK> -->py ]]>\n";
+    for declaration in [
+        "<!DOCTYPE note SYSTEM \"notes<!--.dtd\">",
+        "<!DOCTYPE note [<!ENTITY open \"<!--\">]>",
+        "<!DOCTYPE note [<!ENTITY open '<![CDATA['>]>",
+    ] {
+        let data = format!("12:00:01 proxy: {declaration} sent back\n{postback}{cut}");
+        for limit in [256, 1 << 20] {
+            let found = records(data.as_bytes(), limit);
+            assert_eq!(found.len(), 2, "{declaration} {limit}: {found:#?}");
+            assert!(found[0].starts_with("Postback 2:1:"), "{found:#?}");
+            let at = data.find(cut).unwrap();
+            assert_eq!(
+                found[1],
+                format!("Malformed 3:1:{at} | malformed-xml <POSTBACK> is never closed"),
+                "{declaration}"
+            );
+        }
+        let run = exec_stdin(&["validate", "-q", "--jobs", "1", "-"], data);
+        assert_eq!(
+            prefixes(&run),
+            ["<stdin>:3:1: error[malformed-xml]"],
+            "{declaration}: {run}"
+        );
+    }
+}
+
 /// Found while checking the fix above: after `</POSTBACK` the scan waited at
 /// the tag for its `>` and kept every byte of white space in memory (300 MB
 /// of blanks took 530 MB). It now moves through them. The binary runs with

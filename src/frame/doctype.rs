@@ -44,11 +44,11 @@ impl<R: Read> Framer<R> {
                             self.cursor = window_end + 1 - end_tag.len();
                             DoctypeStep::TooLarge { root_end: end_tag }
                         }
-                        _ => DoctypeStep::NotOne,
+                        _ => not_one(window, at),
                     };
                     return (at, step);
                 }
-                DoctypeScan::NeedMore if self.eof => return (at, DoctypeStep::NotOne),
+                DoctypeScan::NeedMore if self.eof => return (at, not_one(window, at)),
                 DoctypeScan::NeedMore => {
                     let shift = self.fill_keeping(at);
                     at -= shift;
@@ -60,8 +60,9 @@ impl<R: Read> Framer<R> {
 }
 
 pub(super) enum DoctypeStep {
-    /// The DOCTYPE is log noise: go on after it.
-    NotOne,
+    /// The DOCTYPE is log noise: go on after it. `decl_end` is the end of its
+    /// declaration, when that ends within the bytes the answer was decided on.
+    NotOne { decl_end: Option<usize> },
     /// A document holding postbacks runs from the DOCTYPE to `end`.
     Document { end: usize },
     /// Such a document, too large to hold: skip to this end tag.
@@ -73,25 +74,36 @@ enum DoctypeScan {
     NeedMore,
 }
 
+/// Noise, with the end of the declaration at `at` if `window` holds it.
+fn not_one(window: &[u8], at: usize) -> DoctypeStep {
+    DoctypeStep::NotOne {
+        decl_end: doctype_decl_end(window, at),
+    }
+}
+
 /// Reads a DOCTYPE declaration (with its internal subset) at `at`, then what
 /// follows it; decides whether it heads a document with postbacks.
 fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeScan {
     let Some(decl_end) = doctype_decl_end(buf, at) else {
         return if eof {
-            DoctypeScan::Step(DoctypeStep::NotOne)
+            DoctypeScan::Step(DoctypeStep::NotOne { decl_end: None })
         } else {
             DoctypeScan::NeedMore
         };
     };
     let Some(root) = prolog_root(buf, decl_end) else {
         return if eof {
-            DoctypeScan::Step(DoctypeStep::NotOne)
+            DoctypeScan::Step(DoctypeStep::NotOne {
+                decl_end: Some(decl_end),
+            })
         } else {
             DoctypeScan::NeedMore
         };
     };
     let Some((name_start, name_end)) = root else {
-        return DoctypeScan::Step(DoctypeStep::NotOne);
+        return DoctypeScan::Step(DoctypeStep::NotOne {
+            decl_end: Some(decl_end),
+        });
     };
     let name = &buf[name_start..name_end];
     let mut end_tag = b"</".to_vec();
@@ -101,14 +113,18 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
         Some(i) => name_end + i,
         None => {
             return if eof {
-                DoctypeScan::Step(DoctypeStep::NotOne)
+                DoctypeScan::Step(DoctypeStep::NotOne {
+                    decl_end: Some(decl_end),
+                })
             } else {
                 DoctypeScan::NeedMore
             }
         }
     };
     if buf[tag_close - 1] == b'/' {
-        return DoctypeScan::Step(DoctypeStep::NotOne);
+        return DoctypeScan::Step(DoctypeStep::NotOne {
+            decl_end: Some(decl_end),
+        });
     }
     let body_from = tag_close + 1;
     let end = match memmem::find(&buf[body_from..], &end_tag) {
@@ -127,7 +143,9 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
     DoctypeScan::Step(if holds {
         DoctypeStep::Document { end }
     } else {
-        DoctypeStep::NotOne
+        DoctypeStep::NotOne {
+            decl_end: Some(decl_end),
+        }
     })
 }
 
