@@ -256,6 +256,41 @@ fn an_opener_in_a_doctype_declaration_of_log_noise_hides_no_postback() {
     }
 }
 
+/// frame_parse_check: a DOCTYPE document whose root never closes ends where
+/// the next `<!DOCTYPE` starts. When that start lay in the last eight bytes
+/// before the size limit and a read ended inside it, the document was taken
+/// for one too large to hold and skipped to its root's end tag, here the next
+/// document's: that document was lost, or not, depending on how the capture
+/// arrived in reads.
+#[test]
+fn a_doctype_document_cut_off_by_the_next_one_near_the_limit_is_read_alike_in_pieces() {
+    let head =
+        "<!DOCTYPE BATCH [<!ENTITY a 'b'>]>\n<BATCH>\n<POSTBACK><ORIGIN>&a;</ORIGIN></POSTBACK>\n";
+    let next = "<!DOCTYPE BATCH [<!ENTITY a 'b'>]><BATCH><POSTBACK><ORIGIN>&a;</ORIGIN></POSTBACK></BATCH>\n";
+    let postback =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>7</MMSID></POSTBACK>\n";
+    // The first document runs 569 to 576 bytes: the next `<!DOCTYPE` ends
+    // past the 577 bytes a 576-byte limit decides on.
+    for len in 569..=576 {
+        let filler = "log line\n".repeat((len - head.len()) / 9);
+        let pad = " ".repeat(len - head.len() - filler.len());
+        let data = format!("{head}{filler}{pad}{next}{postback}");
+        assert_eq!(data.find(next), Some(len));
+        let found = records(data.as_bytes(), 576);
+        assert_eq!(found.len(), 3, "{len}: {found:#?}");
+        assert!(
+            found[0].starts_with("Doctype 1:1:0 | doctype"),
+            "{found:#?}"
+        );
+        let second = format!(":{len} | doctype");
+        assert!(
+            found[1].starts_with("Doctype ") && found[1].contains(&second),
+            "{len}: {found:#?}"
+        );
+        assert!(found[2].starts_with("Postback "), "{found:#?}");
+    }
+}
+
 /// Found while checking the fix above: after `</POSTBACK` the scan waited at
 /// the tag for its `>` and kept every byte of white space in memory (300 MB
 /// of blanks took 530 MB). It now moves through them. The binary runs with

@@ -15,7 +15,7 @@ impl<R: Read> Framer<R> {
         let mut at = at;
         // A second DOCTYPE ends the first one's document (or shows it broken),
         // so no byte is looked at for two of them: linear however many come.
-        let mut next_from = at + 9;
+        let mut next_from = at + DOCTYPE_LEN;
         let mut next = None;
         loop {
             if next.is_none() {
@@ -33,7 +33,15 @@ impl<R: Read> Framer<R> {
             let window = &self.buf[..window_end];
             match doctype_document(window, at, eof, self.max_record) {
                 DoctypeScan::Step(step) => return (at, step),
-                DoctypeScan::NeedMore if window_end - at > self.max_record => {
+                // Too large only once a `<!DOCTYPE` starting inside the
+                // window would have been seen whole: one cut off by the end
+                // of what has been read would end the window before the limit.
+                DoctypeScan::NeedMore
+                    if window_end - at > self.max_record
+                        && (next.is_some()
+                            || self.eof
+                            || self.end >= limit_end.saturating_add(DOCTYPE_LEN - 1)) =>
+                {
                     // Too large to hold: skip to its root's end tag, if it is
                     // seen to hold postbacks; otherwise it is noise.
                     let step = match root_name(window, at) {
@@ -58,6 +66,9 @@ impl<R: Read> Framer<R> {
         }
     }
 }
+
+/// The length of `<!DOCTYPE`.
+const DOCTYPE_LEN: usize = 9;
 
 pub(super) enum DoctypeStep {
     /// The DOCTYPE is log noise: go on after it. `decl_end` is the end of its
