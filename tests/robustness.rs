@@ -291,6 +291,24 @@ fn a_doctype_document_cut_off_by_the_next_one_near_the_limit_is_read_alike_in_pi
     }
 }
 
+/// frame_parse_check: serde_json calls a number cut off by the end of what
+/// has been read (`-`, `1.`, `2e+`) invalid rather than cut off, so a read
+/// ending just after the `-` of a negative number made a sound v2 postback
+/// `malformed-json` ("invalid number"), or moved where a broken one was said
+/// to break off. A number that runs to the end of what is read waits for more.
+#[test]
+fn a_v2_postback_with_a_negative_number_is_read_alike_in_pieces() {
+    let data = "{\"origin\":\"MMS_MO\",\"code\":\"N401\",\"utc_offset\":-3600,\"rate\":1.5e+2}\n\
+                {\"origin\":\"MMS_MO\",\"code\":\"N401\",\"from\":-s\n";
+    let found = records(data.as_bytes(), 1 << 20);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].starts_with("Postback 1:1:0"), "{found:#?}");
+    assert!(
+        found[1].starts_with("Malformed 2:1:") && found[1].contains("invalid number"),
+        "{found:#?}"
+    );
+}
+
 /// Found while checking the fix above: after `</POSTBACK` the scan waited at
 /// the tag for its `>` and kept every byte of white space in memory (300 MB
 /// of blanks took 530 MB). It now moves through them. The binary runs with
