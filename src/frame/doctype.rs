@@ -34,13 +34,14 @@ impl<R: Read> Framer<R> {
             match doctype_document(window, at, eof, self.max_record) {
                 DoctypeScan::Step(step) => return (at, step),
                 // Too large only once a `<!DOCTYPE` starting inside the
-                // window would have been seen whole: one cut off by the end
-                // of what has been read would end the window before the limit.
+                // window or just at its end would have been seen whole: one
+                // cut off by the end of what has been read would end the
+                // document there, no later than the limit.
                 DoctypeScan::NeedMore
                     if window_end - at > self.max_record
                         && (next.is_some()
                             || self.eof
-                            || self.end >= limit_end.saturating_add(DOCTYPE_LEN - 1)) =>
+                            || self.end >= limit_end.saturating_add(DOCTYPE_LEN)) =>
                 {
                     // Too large to hold: skip to its root's end tag, if it is
                     // seen to hold postbacks; otherwise it is noise.
