@@ -253,7 +253,12 @@ fn an_opener_in_a_doctype_declaration_of_log_noise_hides_no_postback() {
             ["<stdin>:3:1: error[malformed-xml]"],
             "{declaration}: {run}"
         );
-    }
+    } // The shortest such capture: the declaration's `>` is the postback's.
+    let found = records(b"<!DOCTYPE\"<!--\"<POSTBACK></POSTBACK-->", 64);
+    assert_eq!(
+        found,
+        ["Malformed 1:16:15 | malformed-xml <POSTBACK> is never closed"]
+    );
 }
 
 /// frame_parse_check: a DOCTYPE document whose root never closes ends where
