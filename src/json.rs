@@ -127,6 +127,14 @@ pub fn value(text: &[u8], at: usize) -> Result<&str, Failure> {
             } else {
                 at + offset_of(rest, err.line(), err.column())
             };
+            // serde_json calls a number cut off by the end of the text (`-`,
+            // `1.`, `2e+`) invalid, not cut off: more input could complete it.
+            let cut_number = matches!(rest.first(), Some(b'-' | b'0'..=b'9'))
+                && text[at.min(text.len())..]
+                    .iter()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'));
+            let eof = err.is_eof() || cut_number;
+            let at = if eof { text.len() } else { at };
             let message = err.to_string();
             // serde_json appends its own position, which is not the input's.
             let message = match message.rfind(" at line ") {
@@ -135,7 +143,7 @@ pub fn value(text: &[u8], at: usize) -> Result<&str, Failure> {
             };
             Err(Failure {
                 at: at.min(text.len()),
-                eof: err.is_eof(),
+                eof,
                 message,
             })
         }
@@ -436,6 +444,21 @@ mod tests {
         assert!(!failure.eof);
         let (_, failure) = object(b"{\"a\":1,", 0).unwrap_err();
         assert!(failure.eof);
+    }
+
+    #[test]
+    fn a_number_cut_off_by_the_end_of_the_text_ran_out() {
+        for cut in ["-", "1.", "2e", "2e+", "-0.5E-"] {
+            let text = format!("{{\"a\":{cut}");
+            let (_, failure) = object(text.as_bytes(), 0).unwrap_err();
+            assert!(failure.eof, "{cut}: {failure:?}");
+            assert_eq!(failure.at, text.len(), "{cut}");
+        }
+        for bad in ["-s", "1.x", "2e}"] {
+            let text = format!("{{\"a\":{bad}");
+            let (_, failure) = object(text.as_bytes(), 0).unwrap_err();
+            assert!(!failure.eof, "{bad}: {failure:?}");
+        }
     }
 
     #[test]

@@ -268,6 +268,103 @@ fn objects_left_open_by_a_broken_json_text_are_judged_once_however_it_is_read() 
     );
 }
 
+/// frame_parse_check: a DOCTYPE declaration that heads no document (text
+/// follows it, not an element) is log noise, but a `<!--` or `<![CDATA[` in
+/// its quoted literals or internal subset was taken for the start of a real
+/// comment or CDATA section. A `-->` (or `]]>`) further on, here inside a
+/// postback cut off by the end of the capture, then hid every postback
+/// before it: nothing was reported at all. Those openers open nothing; both
+/// postbacks are reported, the cut one as never closed.
+#[test]
+fn an_opener_in_a_doctype_declaration_of_log_noise_hides_no_postback() {
+    let postback =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>7</MMSID></POSTBACK>\n";
+    let cut =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>8</MMSID><STATUSoK> -->py ]]>\n";
+    for declaration in [
+        "<!DOCTYPE note SYSTEM \"notes<!--.dtd\">",
+        "<!DOCTYPE note [<!ENTITY open \"<!--\">]>",
+        "<!DOCTYPE note [<!ENTITY open '<![CDATA['>]>",
+    ] {
+        let data = format!("12:00:01 proxy: {declaration} sent back\n{postback}{cut}");
+        for limit in [256, 1 << 20] {
+            let found = records(data.as_bytes(), limit);
+            assert_eq!(found.len(), 2, "{declaration} {limit}: {found:#?}");
+            assert!(found[0].starts_with("Postback 2:1:"), "{found:#?}");
+            let at = data.find(cut).unwrap();
+            assert_eq!(
+                found[1],
+                format!("Malformed 3:1:{at} | malformed-xml <POSTBACK> is never closed"),
+                "{declaration}"
+            );
+        }
+        let run = exec_stdin(&["validate", "-q", "--jobs", "1", "-"], data);
+        assert_eq!(
+            prefixes(&run),
+            ["<stdin>:3:1: error[malformed-xml]"],
+            "{declaration}: {run}"
+        );
+    } // The shortest such capture: the declaration's `>` is the postback's.
+    let found = records(b"<!DOCTYPE\"<!--\"<POSTBACK></POSTBACK-->", 64);
+    assert_eq!(
+        found,
+        ["Malformed 1:16:15 | malformed-xml <POSTBACK> is never closed"]
+    );
+}
+
+/// frame_parse_check: a DOCTYPE document whose root never closes ends where
+/// the next `<!DOCTYPE` starts. When that start lay in the last bytes up to
+/// the end of the 577 the size limit decides on and a read ended inside it,
+/// the document was taken for one too large to hold and skipped to its
+/// root's end tag, here the next document's: that document was lost, or not,
+/// depending on how the capture arrived in reads.
+#[test]
+fn a_doctype_document_cut_off_by_the_next_one_near_the_limit_is_read_alike_in_pieces() {
+    let head =
+        "<!DOCTYPE BATCH [<!ENTITY a 'b'>]>\n<BATCH>\n<POSTBACK><ORIGIN>&a;</ORIGIN></POSTBACK>\n";
+    let next = "<!DOCTYPE BATCH [<!ENTITY a 'b'>]><BATCH><POSTBACK><ORIGIN>&a;</ORIGIN></POSTBACK></BATCH>\n";
+    let postback =
+        "<POSTBACK><ORIGIN>MMS_MT</ORIGIN><CODE>N003</CODE><MMSID>7</MMSID></POSTBACK>\n";
+    // The first document runs 569 to 577 bytes: the next `<!DOCTYPE` ends
+    // past the 577 bytes a 576-byte limit decides on.
+    for len in 569..=577 {
+        let filler = "log line\n".repeat((len - head.len()) / 9);
+        let pad = " ".repeat(len - head.len() - filler.len());
+        let data = format!("{head}{filler}{pad}{next}{postback}");
+        assert_eq!(data.find(next), Some(len));
+        let found = records(data.as_bytes(), 576);
+        assert_eq!(found.len(), 3, "{len}: {found:#?}");
+        assert!(
+            found[0].starts_with("Doctype 1:1:0 | doctype"),
+            "{found:#?}"
+        );
+        let second = format!(":{len} | doctype");
+        assert!(
+            found[1].starts_with("Doctype ") && found[1].contains(&second),
+            "{len}: {found:#?}"
+        );
+        assert!(found[2].starts_with("Postback "), "{found:#?}");
+    }
+}
+
+/// frame_parse_check: serde_json calls a number cut off by the end of what
+/// has been read (`-`, `1.`, `2e+`) invalid rather than cut off, so a read
+/// ending just after the `-` of a negative number made a sound v2 postback
+/// `malformed-json` ("invalid number"), or moved where a broken one was said
+/// to break off. A number that runs to the end of what is read waits for more.
+#[test]
+fn a_v2_postback_with_a_negative_number_is_read_alike_in_pieces() {
+    let data = "{\"origin\":\"MMS_MO\",\"code\":\"N401\",\"utc_offset\":-3600,\"rate\":1.5e+2}\n\
+                {\"origin\":\"MMS_MO\",\"code\":\"N401\",\"from\":-s\n";
+    let found = records(data.as_bytes(), 1 << 20);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].starts_with("Postback 1:1:0"), "{found:#?}");
+    assert!(
+        found[1].starts_with("Malformed 2:1:") && found[1].contains("invalid number"),
+        "{found:#?}"
+    );
+}
+
 /// Found while checking the fix above: after `</POSTBACK` the scan waited at
 /// the tag for its `>` and kept every byte of white space in memory (300 MB
 /// of blanks took 530 MB). It now moves through them. The binary runs with

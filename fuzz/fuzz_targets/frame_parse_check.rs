@@ -106,7 +106,22 @@ fn find(data: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// The end of the DOCTYPE declaration at `at`, read as XML reads it: quoted
 /// strings, and in the internal subset comments and processing instructions,
 /// are skipped; the subset ends at its first other `]` (nothing nests there).
-fn doctype_end(data: &[u8], at: usize) -> Option<usize> {
+///
+/// As the framer decides on a DOCTYPE (and on everything else) from at most
+/// the size limit's worth of bytes, and a second `<!DOCTYPE` ends what the
+/// first one can be, a declaration that does not end within `max_record + 1`
+/// bytes of its start, or before the next `<!DOCTYPE`, is broken: `None`,
+/// and it is read as any other text (a `<!--` in it opens a comment). Reading
+/// it to its end wherever that is would ask the framer to hold more than the
+/// limit to decide.
+fn doctype_end(data: &[u8], at: usize, max_record: usize) -> Option<usize> {
+    let mut stop = data
+        .len()
+        .min(at.saturating_add(max_record).saturating_add(1));
+    if let Some(next) = find(data, at + 9, b"<!DOCTYPE") {
+        stop = stop.min(next);
+    }
+    let data = &data[..stop];
     let mut i = at + 9;
     let mut subset = false;
     while let Some(&b) = data.get(i) {
@@ -133,6 +148,11 @@ fn doctype_end(data: &[u8], at: usize) -> Option<usize> {
 /// closer)` offsets, walked in order: one whose closer does not end within
 /// `max_record` bytes of its start is broken and hides nothing, and a DOCTYPE
 /// declaration's internal subset opens no section.
+///
+/// A broken section still ends at its first closer, as XML ends it: what it
+/// holds up to there is not read for openers (`<!--a<![CDATA[...-->` opens
+/// no CDATA section, however long). Only a `<POSTBACK` in it, or after an
+/// opener that never closes, is read, and so is exposed: the walk stops there.
 fn hiding_sections(data: &[u8], max_record: usize) -> Vec<(usize, usize)> {
     const OPENERS: [(&[u8], &[u8]); 3] = [
         (b"<!--", b"-->"),
@@ -150,7 +170,7 @@ fn hiding_sections(data: &[u8], max_record: usize) -> Vec<(usize, usize)> {
             return sections;
         };
         if close.is_empty() {
-            i = doctype_end(data, at).unwrap_or(at + open.len());
+            i = doctype_end(data, at, max_record).unwrap_or(at + open.len());
             continue;
         }
         match find(data, at + open.len(), close) {
@@ -158,31 +178,64 @@ fn hiding_sections(data: &[u8], max_record: usize) -> Vec<(usize, usize)> {
                 sections.push((at, c));
                 i = c + close.len();
             }
-            _ => i = at + open.len(),
+            Some(c) if !holds_start(&data[..c], at) => i = c + close.len(),
+            _ => return sections,
         }
     }
+}
+
+/// Whether `data` holds a delimited `<POSTBACK` at or after `from`.
+fn holds_start(data: &[u8], from: usize) -> bool {
+    data.get(from..).is_some_and(|rest| {
+        rest.windows(10).any(|w| {
+            &w[..9] == b"<POSTBACK" && matches!(w[9], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+        })
+    })
+}
+
+/// Whether the record starting at `q` ends before `close`: its end tag, or
+/// the `/>` of its start tag, comes first.
+fn ends_before(data: &[u8], q: usize, close: usize) -> bool {
+    let inside = &data[q.min(close)..close];
+    find(inside, 0, b"</POSTBACK").is_some()
+        || find(inside, 0, b"</postback").is_some()
+        || inside
+            .iter()
+            .position(|&b| b == b'>')
+            .is_some_and(|k| k > 0 && inside[k - 1] == b'/')
+}
+
+/// Whether a delimited start tag of either XML dialect is at `at`.
+fn start_at(data: &[u8], at: usize) -> bool {
+    data.get(at..at + 10).is_some_and(|w| {
+        (&w[..9] == b"<POSTBACK" || &w[..9] == b"<postback")
+            && matches!(w[9], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+    })
 }
 
 /// Whether `data` holds a delimited `<POSTBACK` that no comment or CDATA
 /// section hides. A section hides a postback that starts and ends in it (its
 /// end tag, or the `/>` of its start tag, before the closer): one closing
 /// inside the record is stray markup before a real one.
+///
+/// Once a section is seen to wrap a whole record it is a real comment (or
+/// CDATA section), and the framer skips all of it: every start in it is
+/// text, also a later one cut off by the closer, as XML reads it
+/// (`<!--<POSTBACK></POSTBACK><POSTBACK>-->` is one comment). So a section
+/// hides each postback in it when any start in it (either dialect) ends in
+/// it; looser than the framer, which decides on the first start alone, but
+/// a first start that does not end there is framed as a record anyway.
 fn exposed_postback(data: &[u8], max_record: usize) -> bool {
-    let sections = hiding_sections(data, max_record);
+    let sections: Vec<(usize, usize)> = hiding_sections(data, max_record)
+        .into_iter()
+        .filter(|&(open, close)| {
+            (open + 1..close).any(|q| start_at(data, q) && ends_before(data, q, close))
+        })
+        .collect();
     data.windows(10).enumerate().any(|(p, w)| {
-        let delimited = &w[..9] == b"<POSTBACK"
-            && matches!(w[9], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/');
-        let hidden = sections.iter().any(|&(open, close)| {
-            let inside = &data[p.min(close)..close];
-            open < p
-                && p < close
-                && (find(inside, 0, b"</POSTBACK").is_some()
-                    || find(inside, 0, b"</postback").is_some()
-                    || inside
-                        .iter()
-                        .position(|&b| b == b'>')
-                        .is_some_and(|k| k > 0 && inside[k - 1] == b'/'))
-        });
+        let delimited =
+            &w[..9] == b"<POSTBACK" && matches!(w[9], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/');
+        let hidden = sections.iter().any(|&(open, close)| open < p && p < close);
         delimited && !hidden
     })
 }

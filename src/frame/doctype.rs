@@ -15,7 +15,7 @@ impl<R: Read> Framer<R> {
         let mut at = at;
         // A second DOCTYPE ends the first one's document (or shows it broken),
         // so no byte is looked at for two of them: linear however many come.
-        let mut next_from = at + 9;
+        let mut next_from = at + DOCTYPE_LEN;
         let mut next = None;
         loop {
             if next.is_none() {
@@ -33,7 +33,16 @@ impl<R: Read> Framer<R> {
             let window = &self.buf[..window_end];
             match doctype_document(window, at, eof, self.max_record) {
                 DoctypeScan::Step(step) => return (at, step),
-                DoctypeScan::NeedMore if window_end - at > self.max_record => {
+                // Too large only once a `<!DOCTYPE` starting inside the
+                // window or just at its end would have been seen whole: one
+                // cut off by the end of what has been read would end the
+                // document there, no later than the limit.
+                DoctypeScan::NeedMore
+                    if window_end - at > self.max_record
+                        && (next.is_some()
+                            || self.eof
+                            || self.end >= limit_end.saturating_add(DOCTYPE_LEN)) =>
+                {
                     // Too large to hold: skip to its root's end tag, if it is
                     // seen to hold postbacks; otherwise it is noise.
                     let step = match root_name(window, at) {
@@ -44,11 +53,11 @@ impl<R: Read> Framer<R> {
                             self.cursor = window_end + 1 - end_tag.len();
                             DoctypeStep::TooLarge { root_end: end_tag }
                         }
-                        _ => DoctypeStep::NotOne,
+                        _ => not_one(window, at),
                     };
                     return (at, step);
                 }
-                DoctypeScan::NeedMore if self.eof => return (at, DoctypeStep::NotOne),
+                DoctypeScan::NeedMore if self.eof => return (at, not_one(window, at)),
                 DoctypeScan::NeedMore => {
                     let shift = self.fill_keeping(at);
                     at -= shift;
@@ -59,9 +68,13 @@ impl<R: Read> Framer<R> {
     }
 }
 
+/// The length of `<!DOCTYPE`.
+const DOCTYPE_LEN: usize = 9;
+
 pub(super) enum DoctypeStep {
-    /// The DOCTYPE is log noise: go on after it.
-    NotOne,
+    /// The DOCTYPE is log noise: go on after it. `decl_end` is the end of its
+    /// declaration, when that ends within the bytes the answer was decided on.
+    NotOne { decl_end: Option<usize> },
     /// A document holding postbacks runs from the DOCTYPE to `end`.
     Document { end: usize },
     /// Such a document, too large to hold: skip to this end tag.
@@ -73,25 +86,36 @@ enum DoctypeScan {
     NeedMore,
 }
 
+/// Noise, with the end of the declaration at `at` if `window` holds it.
+fn not_one(window: &[u8], at: usize) -> DoctypeStep {
+    DoctypeStep::NotOne {
+        decl_end: doctype_decl_end(window, at),
+    }
+}
+
 /// Reads a DOCTYPE declaration (with its internal subset) at `at`, then what
 /// follows it; decides whether it heads a document with postbacks.
 fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeScan {
     let Some(decl_end) = doctype_decl_end(buf, at) else {
         return if eof {
-            DoctypeScan::Step(DoctypeStep::NotOne)
+            DoctypeScan::Step(DoctypeStep::NotOne { decl_end: None })
         } else {
             DoctypeScan::NeedMore
         };
     };
     let Some(root) = prolog_root(buf, decl_end) else {
         return if eof {
-            DoctypeScan::Step(DoctypeStep::NotOne)
+            DoctypeScan::Step(DoctypeStep::NotOne {
+                decl_end: Some(decl_end),
+            })
         } else {
             DoctypeScan::NeedMore
         };
     };
     let Some((name_start, name_end)) = root else {
-        return DoctypeScan::Step(DoctypeStep::NotOne);
+        return DoctypeScan::Step(DoctypeStep::NotOne {
+            decl_end: Some(decl_end),
+        });
     };
     let name = &buf[name_start..name_end];
     let mut end_tag = b"</".to_vec();
@@ -101,14 +125,18 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
         Some(i) => name_end + i,
         None => {
             return if eof {
-                DoctypeScan::Step(DoctypeStep::NotOne)
+                DoctypeScan::Step(DoctypeStep::NotOne {
+                    decl_end: Some(decl_end),
+                })
             } else {
                 DoctypeScan::NeedMore
             }
         }
     };
     if buf[tag_close - 1] == b'/' {
-        return DoctypeScan::Step(DoctypeStep::NotOne);
+        return DoctypeScan::Step(DoctypeStep::NotOne {
+            decl_end: Some(decl_end),
+        });
     }
     let body_from = tag_close + 1;
     let end = match memmem::find(&buf[body_from..], &end_tag) {
@@ -127,7 +155,9 @@ fn doctype_document(buf: &[u8], at: usize, eof: bool, _max: usize) -> DoctypeSca
     DoctypeScan::Step(if holds {
         DoctypeStep::Document { end }
     } else {
-        DoctypeStep::NotOne
+        DoctypeStep::NotOne {
+            decl_end: Some(decl_end),
+        }
     })
 }
 

@@ -30,36 +30,7 @@ impl<R: Read> Framer<R> {
     /// namespace-prefixed postback): hidden when its `>` is inside the section.
     /// Reading on may move the buffer: `ts_at` is moved with it.
     pub(super) fn hidden_in_markup(&mut self, ts_at: &mut usize, tag_only: bool) -> Option<usize> {
-        let ts = *ts_at;
-        let base = self.base;
-        let from = self.opaque.pos.max(self.emitted).max(base);
-        let mut i = (from - base) as usize;
-        // Which section (if any) is open at `ts`, walking on from last time.
-        while i < ts {
-            match self.opaque.open {
-                None => match memmem::find(&self.buf[i..ts], b"<!") {
-                    None => i = ts,
-                    Some(j) => {
-                        let rest = &self.buf[i + j..self.end];
-                        let opener = OPAQUE.iter().find(|(open, _)| rest.starts_with(open));
-                        if let Some((open, close)) = opener {
-                            self.opaque.open = Some((base + (i + j) as u64, close));
-                            i += j + open.len();
-                        } else {
-                            i += j + 2;
-                        }
-                    }
-                },
-                Some((_, close)) => match memmem::find(&self.buf[i..ts], close) {
-                    None => i = ts,
-                    Some(j) => {
-                        self.opaque.open = None;
-                        i += j + close.len();
-                    }
-                },
-            }
-        }
-        self.opaque.pos = base + i.max(ts) as u64;
+        self.walk_opaque(*ts_at);
         let (start, close) = self.opaque.open?;
         // Its closer, searched for once up to the size limit from its start.
         let limit = start.saturating_add(self.max_record as u64);
@@ -95,6 +66,51 @@ impl<R: Read> Framer<R> {
                 return None;
             }
             *ts_at -= self.fill_keeping(ts);
+        }
+    }
+
+    /// Walks on from last time to `to`: which comment or CDATA section (if
+    /// any) is open there. Records handed out are not walked: what they hold
+    /// is theirs.
+    fn walk_opaque(&mut self, to: usize) {
+        let base = self.base;
+        let from = self.opaque.pos.max(self.emitted).max(base);
+        let mut i = (from - base) as usize;
+        while i < to {
+            match self.opaque.open {
+                None => match memmem::find(&self.buf[i..to], b"<!") {
+                    None => i = to,
+                    Some(j) => {
+                        let rest = &self.buf[i + j..self.end];
+                        let opener = OPAQUE.iter().find(|(open, _)| rest.starts_with(open));
+                        if let Some((open, close)) = opener {
+                            self.opaque.open = Some((base + (i + j) as u64, close));
+                            i += j + open.len();
+                        } else {
+                            i += j + 2;
+                        }
+                    }
+                },
+                Some((_, close)) => match memmem::find(&self.buf[i..to], close) {
+                    None => i = to,
+                    Some(j) => {
+                        self.opaque.open = None;
+                        i += j + close.len();
+                    }
+                },
+            }
+        }
+        self.opaque.pos = base + i.max(to) as u64;
+    }
+
+    /// A DOCTYPE declaration from `at` to `end` that heads no document is
+    /// text, but a `<!--` or `<![CDATA[` in its quoted literals or internal
+    /// subset opens nothing: the walk goes on after it. Inside a comment or
+    /// CDATA section it is only more of that section's text.
+    pub(super) fn declaration_opens_nothing(&mut self, at: usize, end: usize) {
+        self.walk_opaque(at);
+        if self.opaque.open.is_none() {
+            self.opaque.pos = self.opaque.pos.max(self.base + end as u64);
         }
     }
 }

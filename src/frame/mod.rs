@@ -191,7 +191,14 @@ impl<R: Read> Framer<R> {
                     // Reading on may move the buffer: `at` comes back moved with it.
                     let (at, step) = self.try_doctype(at);
                     match step {
-                        DoctypeStep::NotOne => self.cursor = at + 9,
+                        DoctypeStep::NotOne { decl_end } => {
+                            self.cursor = at + 9;
+                            // Postbacks in it are still looked for, but what
+                            // its literals and subset hold opens no comment.
+                            if let Some(end) = decl_end {
+                                self.declaration_opens_nothing(at, end);
+                            }
+                        }
                         DoctypeStep::Document { end } => {
                             let loc = self.location_of(at);
                             self.cursor = end;
