@@ -82,8 +82,9 @@ pub struct Failure {
     pub at: usize,
     /// The text ran out: more input could complete it.
     pub eof: bool,
-    /// What the parser expected, for messages.
-    pub message: String,
+    /// What the parser expected, for messages. Fixed for the failures read
+    /// here, which a broken text can produce at every candidate.
+    pub message: Cow<'static, str>,
 }
 
 /// JSON white space.
@@ -98,19 +99,19 @@ fn skip_space(text: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn ran_out(text: &[u8], what: &str) -> Failure {
+fn ran_out(text: &[u8], message: &'static str) -> Failure {
     Failure {
         at: text.len(),
         eof: true,
-        message: format!("the text ends where {what} should follow"),
+        message: Cow::Borrowed(message),
     }
 }
 
-fn expected(at: usize, what: &str) -> Failure {
+fn expected(at: usize, message: &'static str) -> Failure {
     Failure {
         at,
         eof: false,
-        message: format!("expected {what}"),
+        message: Cow::Borrowed(message),
     }
 }
 
@@ -141,6 +142,7 @@ pub fn value(text: &[u8], at: usize) -> Result<&str, Failure> {
                 Some(i) => message[..i].to_string(),
                 None => message,
             };
+            let message = Cow::Owned(message);
             Err(Failure {
                 at: at.min(text.len()),
                 eof,
@@ -334,9 +336,14 @@ fn object_in<'a>(
     }
     loop {
         match text.get(i) {
-            None => return Err((members, ran_out(text, "a member name"))),
+            None => {
+                return Err((
+                    members,
+                    ran_out(text, "the text ends where a member name should follow"),
+                ))
+            }
             Some(b'"') => {}
-            Some(_) => return Err((members, expected(i, "a member name in quotes"))),
+            Some(_) => return Err((members, expected(i, "expected a member name in quotes"))),
         }
         let key_at = i;
         // A name read without serde_json holds no escape: it is its text.
@@ -349,13 +356,21 @@ fn object_in<'a>(
         };
         i = skip_space(text, i + raw_key.len());
         match text.get(i) {
-            None => return Err((members, ran_out(text, "`:`"))),
+            None => {
+                return Err((
+                    members,
+                    ran_out(text, "the text ends where `:` should follow"),
+                ))
+            }
             Some(b':') => {}
-            Some(_) => return Err((members, expected(i, "`:` after the member name"))),
+            Some(_) => return Err((members, expected(i, "expected `:` after the member name"))),
         }
         i = skip_space(text, i + 1);
         if i >= text.len() {
-            return Err((members, ran_out(text, "a value")));
+            return Err((
+                members,
+                ran_out(text, "the text ends where a value should follow"),
+            ));
         }
         let value_at = i;
         let plain = match text[i] {
@@ -382,10 +397,15 @@ fn object_in<'a>(
         members.push(member);
         i = skip_space(text, i + raw.len());
         match text.get(i) {
-            None => return Err((members, ran_out(text, "`,` or `}`"))),
+            None => {
+                return Err((
+                    members,
+                    ran_out(text, "the text ends where `,` or `}` should follow"),
+                ))
+            }
             Some(b',') => i = skip_space(text, i + 1),
             Some(b'}') => return Ok((members, i + 1)),
-            Some(_) => return Err((members, expected(i, "`,` or `}` after a member"))),
+            Some(_) => return Err((members, expected(i, "expected `,` or `}` after a member"))),
         }
     }
 }

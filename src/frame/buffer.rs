@@ -46,6 +46,18 @@ impl<R: Read> Framer<R> {
         loc
     }
 
+    /// Lets the next read bring in at least `room` bytes (up to the size
+    /// limit) where the input has them. A JSON text that runs out is read
+    /// again from its start after each read: reads that double what it holds
+    /// keep that to twice its length, where reads of one chunk each would
+    /// make it quadratic in the length. A pipe still hands over what it has.
+    pub(super) fn make_room(&mut self, room: usize) {
+        let room = room.min(self.max_record.saturating_add(1)).max(self.chunk);
+        if self.end.saturating_add(room) > self.buf.len() {
+            self.buf.resize(self.end + room, 0);
+        }
+    }
+
     /// Reads more input, keeping `buf[keep - LOOKBEHIND..]`; returns how far
     /// indexes moved left.
     pub(super) fn fill_keeping(&mut self, keep: usize) -> usize {

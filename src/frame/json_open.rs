@@ -32,7 +32,6 @@ pub(super) struct Judged<'a> {
     pub members: Vec<json::Member<'a>>,
     /// Buffer offset of the break.
     pub broke_at: usize,
-    pub message: String,
     pub too_large: bool,
 }
 
@@ -74,6 +73,11 @@ impl OpenAtBreak {
         self.too_large = failure.1;
     }
 
+    /// Why the recorded text broke off.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     fn drop_before(&mut self, here: u64) {
         while self.open.front().is_some_and(|&o| o < here) {
             self.open.pop_front();
@@ -103,7 +107,6 @@ impl OpenAtBreak {
         Some(Judged {
             members,
             broke_at: (self.broke_at - base) as usize,
-            message: self.message.clone(),
             too_large: self.too_large,
         })
     }
@@ -173,12 +176,12 @@ mod tests {
         let keys: Vec<_> = judged.members.iter().map(|m| m.key.as_ref()).collect();
         assert_eq!(keys, ["origin", "code"]);
         assert_eq!(judged.broke_at, text.len());
-        assert_eq!(judged.message, "cut");
+        assert_eq!(open.message(), "cut");
         // A break found inside the text does not replace the one still judged.
         open.record(text, 100, 48, 50, ("other", false));
         let judged = open.judge(text, 100, 48).expect("open at the break");
         assert!(judged.members.is_empty());
-        assert_eq!(judged.message, "cut");
+        assert_eq!(open.message(), "cut");
         assert!(open.judge(text, 100, 53).is_none());
     }
 }

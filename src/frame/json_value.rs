@@ -227,6 +227,7 @@ impl<R: Read> Framer<R> {
                     return;
                 }
                 Err((_, failure)) if failure.eof && !self.eof => {
+                    self.make_room(self.end - pos);
                     let shift = self.fill_keeping(pos);
                     pos -= shift;
                 }
@@ -244,7 +245,7 @@ impl<R: Read> Framer<R> {
                         self.pending.push_back(Pending::Truncated {
                             start: pos,
                             end,
-                            message: failure.message,
+                            message: failure.message.into_owned(),
                         });
                         self.cursor = end;
                     } else {
@@ -281,14 +282,13 @@ impl<R: Read> Framer<R> {
         };
         let is_postback = is_postback(&judged.members);
         let (broke_at, too_large) = (judged.broke_at, judged.too_large);
-        let message = judged.message;
         if too_large {
             self.too_large(pos, is_postback);
         } else if is_postback {
             self.pending.push_back(Pending::Truncated {
                 start: pos,
                 end: broke_at,
-                message,
+                message: self.open_at_break.message().to_string(),
             });
             self.cursor = broke_at;
         } else {
