@@ -23,16 +23,23 @@ pub struct Member<'a> {
 
 /// Where a member lies in its object's text, counted from the object's
 /// `{`: what a first parse hands on, so that the object is not parsed again.
+/// Kept small (they travel with every batch of records): an offset past
+/// `u32` is stored as `u32::MAX`, which fits no text, so that object is
+/// parsed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemberSpan {
-    pub key_at: usize,
+    pub key_at: u32,
     /// The key as written, quotes included.
-    pub key_len: usize,
+    pub key_len: u32,
+    pub value_at: u32,
+    pub value_len: u32,
     /// The key holds no escape: its text is what lies between its quotes.
     pub key_plain: bool,
-    pub value_at: usize,
-    pub value_len: usize,
     pub value_plain: bool,
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Member<'_> {
@@ -40,11 +47,11 @@ impl Member<'_> {
     /// its key as written.
     pub fn span(&self, object_at: usize, raw_key: &str) -> MemberSpan {
         MemberSpan {
-            key_at: self.key_at - object_at,
-            key_len: raw_key.len(),
+            key_at: small(self.key_at - object_at),
+            key_len: small(raw_key.len()),
+            value_at: small(self.value_at - object_at),
+            value_len: small(self.value.len()),
             key_plain: matches!(self.key, Cow::Borrowed(_)),
-            value_at: self.value_at - object_at,
-            value_len: self.value.len(),
             value_plain: self.value_plain,
         }
     }
@@ -55,19 +62,21 @@ impl Member<'_> {
 /// has to be parsed.
 pub fn members_at<'a>(text: &'a str, spans: &[MemberSpan]) -> Option<Vec<Member<'a>>> {
     let mut members = Vec::with_capacity(spans.len());
+    let wide = |n: u32| usize::try_from(n).ok();
     for s in spans {
-        let key_end = s.key_at.checked_add(s.key_len)?;
+        let (key_at, value_at) = (wide(s.key_at)?, wide(s.value_at)?);
+        let key_end = key_at.checked_add(wide(s.key_len)?)?;
         let key = if s.key_plain {
-            Cow::Borrowed(text.get(s.key_at + 1..key_end.checked_sub(1)?)?)
+            Cow::Borrowed(text.get(key_at + 1..key_end.checked_sub(1)?)?)
         } else {
-            string(text.get(s.key_at..key_end)?)
+            string(text.get(key_at..key_end)?)
         };
-        let value = text.get(s.value_at..s.value_at.checked_add(s.value_len)?)?;
+        let value = text.get(value_at..value_at.checked_add(wide(s.value_len)?)?)?;
         members.push(Member {
             key,
-            key_at: s.key_at,
+            key_at,
             value,
-            value_at: s.value_at,
+            value_at,
             value_plain: s.value_plain,
         });
     }

@@ -52,10 +52,7 @@ impl<R: Read> Framer<R> {
     /// keep that to twice its length, where reads of one chunk each would
     /// make it quadratic in the length. A pipe still hands over what it has.
     pub(super) fn make_room(&mut self, room: usize) {
-        let room = room.min(self.max_record.saturating_add(1)).max(self.chunk);
-        if self.end.saturating_add(room) > self.buf.len() {
-            self.buf.resize(self.end + room, 0);
-        }
+        self.room = room.min(self.max_record.saturating_add(1));
     }
 
     /// Reads more input, keeping `buf[keep - LOOKBEHIND..]`; returns how far
@@ -91,7 +88,11 @@ impl<R: Read> Framer<R> {
         } else {
             0
         };
-        if self.end + self.chunk > self.buf.len() {
+        // Room asked for by `make_room`, after the shift: exactly that.
+        let room = std::mem::take(&mut self.room);
+        if room > self.chunk && self.end + room > self.buf.len() {
+            self.buf.resize(self.end + room, 0);
+        } else if self.end + self.chunk > self.buf.len() {
             let want = (self.end + self.chunk).max(self.buf.len() * 2);
             self.buf.resize(want, 0);
         }

@@ -91,6 +91,8 @@ pub struct Framer<R> {
     spans: Vec<MemberSpan>,
     /// Input offset up to which lines have had their first JSON candidate.
     line_read_to: u64,
+    /// How much the next read should have room for, when more than a chunk.
+    room: usize,
 }
 
 impl Framer<io::Empty> {
@@ -134,6 +136,7 @@ impl<R: Read> Framer<R> {
             open_at_break: OpenAtBreak::default(),
             spans: Vec::new(),
             line_read_to: 0,
+            room: 0,
         }
     }
 

@@ -107,7 +107,10 @@ impl Batch {
     }
 
     pub(super) fn is_full(&self) -> bool {
-        self.data.len() >= BATCH || self.frames.len() >= BATCH / 64
+        // The member spans count towards the batch's size, so that a batch
+        // of v2 records holds no more memory than one of XML records.
+        let spans = self.spans.len() * std::mem::size_of::<MemberSpan>();
+        self.data.len() + spans >= BATCH || self.frames.len() >= BATCH / 64
     }
 
     pub(super) fn push(&mut self, frame: Frame<'_>) {
