@@ -67,7 +67,7 @@ pub fn members_at<'a>(text: &'a str, spans: &[MemberSpan]) -> Option<Vec<Member<
         let (key_at, value_at) = (wide(s.key_at)?, wide(s.value_at)?);
         let key_end = key_at.checked_add(wide(s.key_len)?)?;
         let key = if s.key_plain {
-            Cow::Borrowed(text.get(key_at + 1..key_end.checked_sub(1)?)?)
+            Cow::Borrowed(inside_quotes(text.get(key_at..key_end)?))
         } else {
             string(text.get(key_at..key_end)?)
         };
@@ -175,6 +175,11 @@ fn member_value<'a>(text: &'a [u8], known: Option<&'a str>, at: usize) -> Result
         Some(raw) => Ok(raw),
         None => value(text, at),
     }
+}
+
+/// The text of a string written without escapes: what lies between its quotes.
+pub fn inside_quotes(raw: &str) -> &str {
+    raw.get(1..raw.len().saturating_sub(1)).unwrap_or("")
 }
 
 /// `text[from..to]` as a string when it is UTF-8. `known` is `text` itself
@@ -357,7 +362,7 @@ fn object_in<'a>(
         let key_at = i;
         // A name read without serde_json holds no escape: it is its text.
         let (raw_key, key) = match plain_string(text, known, i) {
-            Some(k) => (k, Cow::Borrowed(k.get(1..k.len() - 1).unwrap_or(""))),
+            Some(k) => (k, Cow::Borrowed(inside_quotes(k))),
             None => match value(text, i) {
                 Ok(k) => (k, string(k)),
                 Err(f) => return Err((members, f)),
@@ -382,6 +387,7 @@ fn object_in<'a>(
             ));
         }
         let value_at = i;
+        // A string read without serde_json is plain, as a name is.
         let plain = match text[i] {
             b'"' => plain_string(text, known, i),
             _ => None,

@@ -123,12 +123,7 @@ fn value_element<'a>(
     let raw = member.value;
     match raw.as_bytes().first() {
         Some(b'"') if member.value_plain => {
-            // Plain: a string without escapes, its quotes around it.
-            Element::text(
-                name,
-                at,
-                Cow::Borrowed(raw.get(1..raw.len() - 1).unwrap_or("")),
-            )
+            Element::text(name, at, Cow::Borrowed(json::inside_quotes(raw)))
         }
         Some(b'"') => Element::text(name, at, json::string(raw)),
         Some(b'{' | b'[') => {

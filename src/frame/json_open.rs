@@ -46,7 +46,8 @@ impl OpenAtBreak {
         base: u64,
         from: usize,
         broke_at: usize,
-        failure: (&str, bool),
+        message: &str,
+        too_large: bool,
     ) {
         self.drop_before(base + from as u64);
         if !self.open.is_empty() {
@@ -69,8 +70,8 @@ impl OpenAtBreak {
             self.innermost = base + innermost as u64;
         }
         self.broke_at = base + broke_at as u64;
-        self.message = failure.0.to_string();
-        self.too_large = failure.1;
+        self.message = message.to_string();
+        self.too_large = too_large;
     }
 
     /// Why the recorded text broke off.
@@ -169,7 +170,7 @@ mod tests {
     fn each_open_object_is_judged_from_its_members_before_its_child() {
         let text = br#"{"x":1,"a":{"origin":"SMS_MT","code":"N201","b":{"c":{"d"#;
         let mut open = OpenAtBreak::default();
-        open.record(text, 100, 0, text.len(), ("cut", false));
+        open.record(text, 100, 0, text.len(), "cut", false);
         // The outermost was the parse itself; the innermost is parsed again.
         assert!(open.judge(text, 100, 0).is_none());
         let judged = open.judge(text, 100, 11).expect("open at the break");
@@ -178,7 +179,7 @@ mod tests {
         assert_eq!(judged.broke_at, text.len());
         assert_eq!(open.message(), "cut");
         // A break found inside the text does not replace the one still judged.
-        open.record(text, 100, 48, 50, ("other", false));
+        open.record(text, 100, 48, 50, "other", false);
         let judged = open.judge(text, 100, 48).expect("open at the break");
         assert!(judged.members.is_empty());
         assert_eq!(open.message(), "cut");

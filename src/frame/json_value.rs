@@ -220,9 +220,8 @@ impl<R: Read> Framer<R> {
                 }
                 Err((members, failure)) if failure.eof && full => {
                     let is_postback = bytes[pos] == b'{' && is_postback(&members);
-                    let at = failure.at;
                     self.open_at_break
-                        .record(&self.buf, self.base, pos, at, ("", true));
+                        .record(&self.buf, self.base, pos, failure.at, "", true);
                     self.too_large(pos, is_postback);
                     return;
                 }
@@ -238,7 +237,8 @@ impl<R: Read> Framer<R> {
                         self.base,
                         pos,
                         failure.at,
-                        (&failure.message, false),
+                        &failure.message,
+                        false,
                     );
                     if is_postback {
                         let end = failure.at.max(pos + 1);

@@ -150,7 +150,7 @@ impl NameTable {
             let mut i = table.slot_of(name);
             loop {
                 match table.slots[i] {
-                    Some((held, _)) if same(held, name) => break,
+                    Some((held, _)) if held == name => break,
                     Some(_) => i = (i + 1) & (len - 1),
                     None => {
                         let lookup = Lookup {
